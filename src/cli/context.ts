@@ -1,0 +1,28 @@
+import { loadConfig, type Config } from '../config/index.js'
+import { openDatabase, type DatabaseHandle } from '../db/index.js'
+import { createLogger, type Logger } from '../log/index.js'
+
+/** What every command gets: configuration parsed once, the root logger, and the database opened on demand. */
+export interface CliContext {
+  config: Readonly<Config>
+  log: Logger
+  db(): Promise<DatabaseHandle>
+  close(): Promise<void>
+}
+
+export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+  const config = loadConfig(env)
+  const log = createLogger({ level: config.logLevel })
+  let handle: Promise<DatabaseHandle> | undefined
+  return {
+    config,
+    log,
+    db() {
+      handle ??= openDatabase(config.db, log)
+      return handle
+    },
+    async close() {
+      if (handle) await (await handle).close()
+    },
+  }
+}

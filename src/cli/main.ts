@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander'
+import { createCliContext, type CliContext } from './context.js'
+
+/** Each command file adds its sub-commands; this list is the CLI's table of contents. */
+const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = []
+
+async function main(argv: string[]): Promise<number> {
+  let ctx: CliContext | undefined
+  const getContext = () => (ctx ??= createCliContext())
+  const program = new Command('sportscan')
+    .description('Recognise sports balls in photos: data, training pipeline, model registry, API.')
+    .showHelpAfterError()
+    .exitOverride()
+  for (const load of commandModules) (await load()).register(program, getContext)
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode
+    const code = (err as { code?: unknown }).code
+    console.error(
+      `error${typeof code === 'string' ? ` [${code}]` : ''}: ${(err as Error).message ?? String(err)}`,
+    )
+    if (ctx) ctx.log.debug({ err }, 'command failed')
+    return 1
+  } finally {
+    await ctx?.close()
+  }
+}
+
+process.exitCode = await main(process.argv)

@@ -1,0 +1,3 @@
+export { loadConfig } from './load.js'
+export { ConfigInvalidError } from './errors.js'
+export type { Config, DbConfig } from './schema.js'

@@ -1,0 +1,70 @@
+import path from 'node:path'
+import { Value } from 'typebox/value'
+import { ConfigInvalidError } from './errors.js'
+import { ConfigSchema, type Config } from './schema.js'
+
+type Env = Record<string, string | undefined>
+
+const MB = 1024 * 1024
+
+/**
+ * Reads the environment once, at the edge (CLI, server start). Every problem is reported in one error,
+ * and the result is frozen so no layer below can change it.
+ */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const problems: string[] = []
+  const num = (name: string, fallback: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n)) problems.push(`${name} must be a number, got "${raw}"`)
+    return n
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+    problems.push(`${name} must be a boolean (1/0/true/false), got "${raw}"`)
+    return fallback
+  }
+
+  const home = path.resolve(env.SPORTSCAN_HOME || '.sportscan')
+  const databaseUrl = env.DATABASE_URL
+  const candidate = {
+    home,
+    db: databaseUrl
+      ? { driver: 'pg', url: databaseUrl, poolSize: num('SPORTSCAN_DB_POOL_SIZE', 16) }
+      : { driver: 'pglite', dir: path.join(home, 'db') },
+    logLevel: env.LOG_LEVEL || 'info',
+    server: { host: env.HOST || '127.0.0.1', port: num('PORT', 8000) },
+    serving: {
+      threshold: num('SPORTSCAN_THRESHOLD', 0.5),
+      maxUploadBytes: Math.round(num('SPORTSCAN_MAX_UPLOAD_MB', 10) * MB),
+      maxPixels: num('SPORTSCAN_MAX_PIXELS', 50_000_000),
+      batchLimit: num('SPORTSCAN_BATCH_LIMIT', 32),
+      storeImages: bool('STORE_IMAGES', false),
+      runtime: env.SPORTSCAN_RUNTIME || 'auto',
+      bundledModelDir: path.resolve(env.SPORTSCAN_BUNDLED_MODEL || 'models/sports-ball-cnn'),
+    },
+    auth: { mode: env.SPORTSCAN_AUTH || 'auto' },
+    corsOrigins: (env.SPORTSCAN_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  }
+
+  for (const error of Value.Errors(ConfigSchema, candidate)) {
+    problems.push(`${error.instancePath || '/'} ${error.message}`)
+  }
+  if (problems.length > 0) throw new ConfigInvalidError(problems)
+  return deepFreeze(candidate as Config)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
+}

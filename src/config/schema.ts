@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox'
+
+export const DbConfigSchema = Type.Union([
+  Type.Object({ driver: Type.Literal('pglite'), dir: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { driver: Type.Literal('pg'), url: Type.String(), poolSize: Type.Integer({ minimum: 1 }) },
+    {
+      additionalProperties: false,
+    },
+  ),
+])
+export type DbConfig = Static<typeof DbConfigSchema>
+
+export const ConfigSchema = Type.Object(
+  {
+    /** Folder that holds all state: datasets, registry artifacts, embedded database, kept images. */
+    home: Type.String({ minLength: 1 }),
+    db: DbConfigSchema,
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    ),
+    server: Type.Object(
+      {
+        host: Type.String(),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+      },
+      { additionalProperties: false },
+    ),
+    serving: Type.Object(
+      {
+        /** Confidence at or above which a scan counts as stock; below it needs review. */
+        threshold: Type.Number({ minimum: 0, maximum: 1 }),
+        maxUploadBytes: Type.Integer({ minimum: 1 }),
+        /** Decoded pixel limit: larger images are refused as decompression bombs. */
+        maxPixels: Type.Integer({ minimum: 1 }),
+        batchLimit: Type.Integer({ minimum: 1 }),
+        storeImages: Type.Boolean(),
+        runtime: Type.Union([Type.Literal('auto'), Type.Literal('onnx'), Type.Literal('tfjs')]),
+        /** Folder of the model served when the registry has no `production` alias. */
+        bundledModelDir: Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+    auth: Type.Object(
+      { mode: Type.Union([Type.Literal('auto'), Type.Literal('required'), Type.Literal('off')]) },
+      { additionalProperties: false },
+    ),
+    corsOrigins: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+)
+export type Config = Static<typeof ConfigSchema>

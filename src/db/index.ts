@@ -1,0 +1,10 @@
+export {
+  openDatabase,
+  type Database,
+  type DatabaseHandle,
+  type Queryable,
+  type Transaction,
+} from './client.js'
+export { DatabaseUnavailableError, MigrationFailedError } from './errors.js'
+export * as tables from './schema.js'
+export type * from './schema.js'

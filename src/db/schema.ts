@@ -1,0 +1,142 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+
+/** One row per imported dataset version; the manifest itself lives under SPORTSCAN_HOME/datasets. */
+export const datasets = pgTable('datasets', {
+  version: text('version').primaryKey(),
+  source: text('source').notNull(),
+  imageCount: integer('image_count').notNull(),
+  classCounts: jsonb('class_counts').$type<Record<string, number>>().notNull(),
+  parentVersion: text('parent_version'),
+  createdAt: createdAt(),
+})
+
+export const models = pgTable(
+  'models',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    artifactPath: text('artifact_path').notNull(),
+    architecture: text('architecture').notNull(),
+    datasetVersion: text('dataset_version'),
+    split: jsonb('split').$type<Record<string, unknown>>(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    metrics: jsonb('metrics').$type<Record<string, unknown>>().notNull().default({}),
+    codeVersion: text('code_version'),
+    trainingSeconds: doublePrecision('training_seconds'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('models_name_version_uq').on(t.name, t.version)],
+)
+
+export const modelAliases = pgTable(
+  'model_aliases',
+  {
+    name: text('name').notNull(),
+    alias: text('alias').notNull(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.alias] })],
+)
+
+export const pipelineRuns = pgTable('pipeline_runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  pipeline: text('pipeline').notNull(),
+  status: text('status').$type<'running' | 'succeeded' | 'failed'>().notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+  steps: jsonb('steps').$type<Record<string, unknown>[]>().notNull().default([]),
+  metrics: jsonb('metrics').$type<Record<string, unknown>>(),
+  error: text('error'),
+  startedAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+})
+
+export const predictions = pgTable(
+  'predictions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    filename: text('filename').notNull(),
+    predictedLabel: text('predicted_label').notNull(),
+    confidence: real('confidence').notNull(),
+    allScores: jsonb('all_scores').$type<Record<string, number>>().notNull(),
+    model: text('model').notNull(),
+    location: text('location'),
+    source: text('source'),
+    status: text('status').$type<'counted' | 'needs_review'>().notNull(),
+    idempotencyKey: text('idempotency_key'),
+    imageSha256: text('image_sha256').notNull(),
+    imageBytes: bigint('image_bytes', { mode: 'number' }).notNull(),
+    isFlagged: boolean('is_flagged').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('predictions_idempotency_key_uq')
+      .on(t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('predictions_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('predictions_label_idx').on(t.predictedLabel, t.createdAt),
+    index('predictions_status_idx').on(t.status, t.createdAt),
+    index('predictions_location_idx').on(t.location, t.createdAt),
+  ],
+)
+
+export const corrections = pgTable(
+  'corrections',
+  {
+    id: serial('id').primaryKey(),
+    predictionId: uuid('prediction_id')
+      .notNull()
+      .references(() => predictions.id, { onDelete: 'cascade' }),
+    oldLabel: text('old_label').notNull(),
+    /** `not_a_ball` removes the scan from stock. */
+    newLabel: text('new_label').notNull(),
+    correctedBy: text('corrected_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('corrections_prediction_idx').on(t.predictionId, t.createdAt)],
+)
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').$type<'scanner' | 'viewer' | 'reviewer' | 'admin'>().notNull(),
+    /** Only a prefix is kept in clear, to find the row; the key itself is stored as a slow hash. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_keys_prefix_uq').on(t.prefix)],
+)
+
+export type DatasetRow = typeof datasets.$inferSelect
+export type ModelRow = typeof models.$inferSelect
+export type ModelAliasRow = typeof modelAliases.$inferSelect
+export type PipelineRunRow = typeof pipelineRuns.$inferSelect
+export type PredictionRow = typeof predictions.$inferSelect
+export type NewPredictionRow = typeof predictions.$inferInsert
+export type CorrectionRow = typeof corrections.$inferSelect
+export type ApiKeyRow = typeof apiKeys.$inferSelect

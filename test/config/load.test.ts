@@ -1,0 +1,32 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigInvalidError, loadConfig } from '../../src/config/index.js'
+
+describe('loadConfig', () => {
+  it('defaults to embedded PGlite under SPORTSCAN_HOME and port 8000 on loopback', () => {
+    const config = loadConfig({ SPORTSCAN_HOME: '/tmp/sps-home' })
+    expect(config.db).toEqual({ driver: 'pglite', dir: path.join('/tmp/sps-home', 'db') })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8000 })
+    expect(config.serving.maxUploadBytes).toBe(10 * 1024 * 1024)
+    expect(Object.isFrozen(config.serving)).toBe(true)
+  })
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' })
+    expect(config.db).toMatchObject({ driver: 'pg', url: 'postgres://u@h:5432/db' })
+  })
+
+  it('reports every bad variable in one error', () => {
+    let error: unknown
+    try {
+      loadConfig({ PORT: 'eighty', STORE_IMAGES: 'maybe', SPORTSCAN_AUTH: 'sometimes' })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(ConfigInvalidError)
+    const problems = (error as ConfigInvalidError).problems.join('\n')
+    expect(problems).toContain('PORT')
+    expect(problems).toContain('STORE_IMAGES')
+    expect(problems).toMatch(/auth/)
+  })
+})
