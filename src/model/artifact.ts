@@ -1,0 +1,230 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import type { PreprocessSpec } from '../data/index.js'
+import { ModelArtifactError } from './errors.js'
+
+/** File names inside a model artifact folder; the registry and the API read the same names. */
+export const ARTIFACT_FILES = {
+  model: 'model.json',
+  weights: 'weights.bin',
+  labels: 'labels.json',
+  preprocess: 'preprocess.json',
+  calibration: 'calibration.json',
+  metrics: 'metrics.json',
+  metadata: 'metadata.json',
+  confusionMatrix: 'confusion-matrix.png',
+  learningCurves: 'learning-curves.png',
+} as const
+
+export interface ModelMetadata {
+  name: string
+  version: number | string
+}
+
+export interface ModelArtifactInput {
+  model: tf.LayersModel
+  labels: readonly string[]
+  preprocess: PreprocessSpec
+  /** Temperature fitted on validation data; omitted means uncalibrated (T = 1). */
+  temperature?: number
+  /** Any JSON-serialisable metrics, written as metrics.json. */
+  metrics?: unknown
+  metadata?: ModelMetadata
+}
+
+/** The parts of an artifact folder besides the network itself. */
+export interface ArtifactSidecar {
+  labels: string[]
+  preprocess: PreprocessSpec
+  temperature: number
+  metadata?: ModelMetadata
+}
+
+/**
+ * Writes a model artifact folder: TF.js layers-format `model.json` + `weights.bin` (through a custom
+ * save handler, since tfjs-node's file:// handler is not installed) and the JSON sidecars.
+ */
+export async function saveModelArtifact(dir: string, input: ModelArtifactInput): Promise<void> {
+  const units = outputUnits(input.model)
+  if (units !== undefined && units !== input.labels.length) {
+    throw new ModelArtifactError(dir, `model has ${units} outputs but ${input.labels.length} labels`)
+  }
+  await mkdir(dir, { recursive: true })
+  await input.model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData
+        ? tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+        : new ArrayBuffer(0)
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [`./${ARTIFACT_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
+      }
+      await writeFile(path.join(dir, ARTIFACT_FILES.weights), new Uint8Array(weightData))
+      await writeFile(path.join(dir, ARTIFACT_FILES.model), JSON.stringify(modelJson))
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: weightData.byteLength,
+        },
+      }
+    }),
+  )
+  const writes: Array<Promise<void>> = [
+    writeJson(path.join(dir, ARTIFACT_FILES.labels), input.labels),
+    writeJson(path.join(dir, ARTIFACT_FILES.preprocess), input.preprocess),
+  ]
+  if (input.temperature !== undefined) {
+    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.calibration), { temperature: input.temperature }))
+  }
+  if (input.metrics !== undefined)
+    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.metrics), input.metrics))
+  if (input.metadata !== undefined)
+    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.metadata), input.metadata))
+  await Promise.all(writes)
+}
+
+/** Reads `model.json` and its weight files into a TF.js layers model. */
+export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
+  const modelJson = await readJson(dir, ARTIFACT_FILES.model)
+  if (
+    !isRecord(modelJson) ||
+    !isRecord(modelJson.modelTopology) ||
+    !Array.isArray(modelJson.weightsManifest)
+  ) {
+    throw new ModelArtifactError(dir, `${ARTIFACT_FILES.model} is not a TF.js layers model`)
+  }
+  const weightSpecs: tf.io.WeightsManifestEntry[] = []
+  const buffers: ArrayBuffer[] = []
+  for (const group of modelJson.weightsManifest) {
+    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw new ModelArtifactError(dir, `${ARTIFACT_FILES.model} has a malformed weightsManifest`)
+    }
+    for (const spec of group.weights) {
+      if (!isWeightSpec(spec)) throw new ModelArtifactError(dir, 'a weight entry lacks name, shape or dtype')
+      weightSpecs.push(spec)
+    }
+    for (const file of group.paths) {
+      if (typeof file !== 'string') throw new ModelArtifactError(dir, 'a weight path is not a string')
+      const resolved = path.resolve(dir, file)
+      if (path.dirname(resolved) !== path.resolve(dir)) {
+        throw new ModelArtifactError(dir, `weight file ${file} lies outside the folder`)
+      }
+      const bytes = await readFile(resolved).catch((err: unknown) => {
+        throw new ModelArtifactError(dir, `cannot read ${file}`, err)
+      })
+      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+    }
+  }
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs,
+        weightData: tf.io.CompositeArrayBuffer.join(buffers),
+      }),
+    )
+  } catch (err) {
+    throw new ModelArtifactError(dir, 'TF.js could not build the model', err)
+  }
+}
+
+/** Reads labels, preprocessing spec, calibration and metadata of an artifact folder. */
+export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar> {
+  const [labels, preprocess, calibration, metadata] = await Promise.all([
+    readJson(dir, ARTIFACT_FILES.labels),
+    readJson(dir, ARTIFACT_FILES.preprocess),
+    readJson(dir, ARTIFACT_FILES.calibration, true),
+    readJson(dir, ARTIFACT_FILES.metadata, true),
+  ])
+  if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string')) {
+    throw new ModelArtifactError(dir, `${ARTIFACT_FILES.labels} must be a non-empty array of strings`)
+  }
+  if (
+    !isRecord(preprocess) ||
+    typeof preprocess.size !== 'number' ||
+    !Number.isInteger(preprocess.size) ||
+    preprocess.size < 1 ||
+    (preprocess.fit !== 'stretch' && preprocess.fit !== 'cover')
+  ) {
+    throw new ModelArtifactError(
+      dir,
+      `${ARTIFACT_FILES.preprocess} must be {size: integer, fit: stretch|cover}`,
+    )
+  }
+  let temperature = 1
+  if (calibration !== undefined) {
+    if (
+      !isRecord(calibration) ||
+      typeof calibration.temperature !== 'number' ||
+      !(calibration.temperature > 0)
+    ) {
+      throw new ModelArtifactError(
+        dir,
+        `${ARTIFACT_FILES.calibration} must be {temperature: positive number}`,
+      )
+    }
+    temperature = calibration.temperature
+  }
+  const sidecar: ArtifactSidecar = {
+    labels: labels.filter((l): l is string => typeof l === 'string'),
+    preprocess: { size: preprocess.size, fit: preprocess.fit },
+    temperature,
+  }
+  if (metadata !== undefined) {
+    if (
+      !isRecord(metadata) ||
+      typeof metadata.name !== 'string' ||
+      (typeof metadata.version !== 'string' && typeof metadata.version !== 'number')
+    ) {
+      throw new ModelArtifactError(dir, `${ARTIFACT_FILES.metadata} must be {name, version}`)
+    }
+    sidecar.metadata = { name: metadata.name, version: metadata.version }
+  }
+  return sidecar
+}
+
+function outputUnits(model: tf.LayersModel): number | undefined {
+  const shape = model.outputs[0]?.shape
+  const last = shape?.[shape.length - 1]
+  return typeof last === 'number' ? last : undefined
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
+}
+
+async function readJson(dir: string, name: string, optional = false): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path.join(dir, name), 'utf8')
+  } catch (err) {
+    if (optional && isRecord(err) && err.code === 'ENOENT') return undefined
+    throw new ModelArtifactError(dir, `cannot read ${name}`, err)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (err) {
+    throw new ModelArtifactError(dir, `${name} is not valid JSON`, err)
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const WEIGHT_DTYPES = new Set<unknown>(['float32', 'int32', 'bool', 'string', 'complex64'])
+
+function isWeightSpec(value: unknown): value is tf.io.WeightsManifestEntry {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    Array.isArray(value.shape) &&
+    value.shape.every((d) => typeof d === 'number') &&
+    WEIGHT_DTYPES.has(value.dtype)
+  )
+}

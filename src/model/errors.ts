@@ -1,0 +1,51 @@
+export class ModelArtifactError extends Error {
+  readonly code = 'SPS_MODEL_ARTIFACT_INVALID'
+  constructor(
+    readonly dir: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(`model artifact ${dir} is not usable: ${reason}`, { cause })
+  }
+}
+
+export class UnknownArchitectureError extends Error {
+  readonly code = 'SPS_MODEL_ARCHITECTURE_UNKNOWN'
+  constructor(
+    readonly architecture: string,
+    known: readonly string[],
+  ) {
+    super(`unknown architecture "${architecture}" (known: ${known.join(', ')})`)
+  }
+}
+
+export class ModelInputError extends Error {
+  readonly code = 'SPS_MODEL_INPUT_INVALID'
+  constructor(reason: string) {
+    super(`invalid model input: ${reason}`)
+  }
+}
+
+export class TrainingAbortedError extends Error {
+  readonly code = 'SPS_MODEL_TRAINING_ABORTED'
+  constructor(epoch: number, cause?: unknown) {
+    super(`training aborted during epoch ${epoch}`, { cause })
+  }
+}
+
+export class UnknownClassError extends Error {
+  readonly code = 'SPS_MODEL_UNKNOWN_CLASS'
+  constructor(
+    readonly classNames: readonly string[],
+    readonly modelRef: string,
+  ) {
+    super(`model ${modelRef} does not know the class folder(s): ${classNames.join(', ')}`)
+  }
+}
+
+export class EmptyEvaluationError extends Error {
+  readonly code = 'SPS_MODEL_EVALUATION_EMPTY'
+  constructor(what: string) {
+    super(`nothing to evaluate: ${what}`)
+  }
+}

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs'
+
+/** A tiny softmax conv net for tests: 16x16 RGB in, `classes` probabilities out. */
+export function buildTinyModel(size = 16, classes = 3, seed = 1): tf.LayersModel {
+  const model = tf.sequential()
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [size, size, 3],
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    }),
+  )
+  model.add(tf.layers.batchNormalization())
+  model.add(tf.layers.globalAveragePooling2d({}))
+  model.add(
+    tf.layers.dense({
+      units: classes,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    }),
+  )
+  return model
+}
+
+/** Deterministic pseudo-random images in [0, 1]. */
+export function randomImages(count: number, size = 16, seed = 7): Float32Array[] {
+  let state = seed >>> 0
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+  return Array.from({ length: count }, () => Float32Array.from({ length: size * size * 3 }, next))
+}
