@@ -49,3 +49,10 @@ export class EmptyEvaluationError extends Error {
     super(`nothing to evaluate: ${what}`)
   }
 }
+
+export class InvalidArchitectureParamError extends Error {
+  readonly code = 'SPS_MODEL_ARCHITECTURE_PARAM_INVALID'
+  constructor(architecture: string, param: string, reason: string) {
+    super(`architecture "${architecture}": parameter "${param}" ${reason}`)
+  }
+}

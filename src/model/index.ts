@@ -15,8 +15,11 @@ export {
   type LoadClassifierOptions,
   type LayersClassifierOptions,
 } from './load-classifier.js'
+export { getArchitecture, listArchitectures } from './architectures/registry.js'
+export type { Architecture, ArchitectureOptions } from './architectures/architecture.js'
 export {
   ModelArtifactError,
+  InvalidArchitectureParamError,
   UnknownArchitectureError,
   ModelInputError,
   TrainingAbortedError,
