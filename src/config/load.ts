@@ -52,6 +52,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    codeVersion: env.SPORTSCAN_CODE_VERSION || null,
   }
 
   for (const error of Value.Errors(ConfigSchema, candidate)) {

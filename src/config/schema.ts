@@ -46,6 +46,8 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     corsOrigins: Type.Array(Type.String()),
+    /** Code version recorded with models and pipeline steps when git is unavailable (e.g. in an image). */
+    codeVersion: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   },
   { additionalProperties: false },
 )

@@ -1,0 +1,66 @@
+export class InvalidModelRefError extends Error {
+  readonly code = 'SPS_REGISTRY_INVALID_REF'
+  constructor(
+    readonly ref: string,
+    reason: string,
+  ) {
+    super(`invalid model reference "${ref}": ${reason}`)
+  }
+}
+
+export class InvalidModelNameError extends Error {
+  readonly code = 'SPS_REGISTRY_INVALID_NAME'
+  constructor(readonly modelName: string) {
+    super(`invalid model name "${modelName}": use lower-case letters, digits, "-", "_" or "."`)
+  }
+}
+
+export class ModelNotFoundError extends Error {
+  readonly code = 'SPS_REGISTRY_MODEL_NOT_FOUND'
+  constructor(readonly ref: string) {
+    super(`no registered model matches "${ref}"`)
+  }
+}
+
+export class AliasNotFoundError extends Error {
+  readonly code = 'SPS_REGISTRY_ALIAS_NOT_FOUND'
+  constructor(
+    readonly modelName: string,
+    readonly alias: string,
+  ) {
+    super(`model "${modelName}" has no alias "${alias}"`)
+  }
+}
+
+export class UnknownAliasError extends Error {
+  readonly code = 'SPS_REGISTRY_UNKNOWN_ALIAS'
+  constructor(
+    readonly alias: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`"${alias}" is not an alias models can be promoted to (use ${allowed.join(' or ')})`)
+  }
+}
+
+export class ArtifactMissingError extends Error {
+  readonly code = 'SPS_REGISTRY_ARTIFACT_MISSING'
+  constructor(
+    readonly artifactDir: string,
+    cause?: unknown,
+  ) {
+    super(`model artifact folder "${artifactDir}" is missing or unreadable`, { cause })
+  }
+}
+
+export class RegistrationFailedError extends Error {
+  readonly code = 'SPS_REGISTRY_REGISTRATION_FAILED'
+  constructor(
+    readonly modelName: string,
+    cause: unknown,
+  ) {
+    super(
+      `could not register model "${modelName}": ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    )
+  }
+}
