@@ -1,5 +1,6 @@
 import sharp from 'sharp'
-import { ImageDecodeError, ImageTooLargeError } from './errors.js'
+import { ImageDecodeError } from './errors.js'
+import { DEFAULT_MAX_PIXELS, decodeImageInfo, decodeOptions, toImageError } from './image-info.js'
 
 /** How a model wants its pixels; stored with every model so serving repeats exactly what training did. */
 export interface PreprocessSpec {
@@ -19,18 +20,38 @@ export const CHANNELS = 3
 
 /**
  * The one preprocessing path, shared by training, evaluation and serving: decode (first frame only),
- * honour EXIF orientation, flatten alpha onto white, convert any colour space to sRGB, resize, scale to [0, 1].
+ * honour EXIF orientation, flatten alpha onto white, convert any colour space (greyscale, CMYK) to sRGB,
+ * resize, scale to [0, 1]. Returns `size * size * 3` floats, row-major HWC.
+ * Throws ImageDecodeError, ImageTooLargeError (with the real pixel count) or UnsupportedImageFormatError.
  */
 export async function preprocessImage(
   input: Buffer | string,
   spec: PreprocessSpec,
   options: PreprocessOptions = {},
 ): Promise<Float32Array> {
-  const maxPixels = options.maxPixels ?? 100_000_000
-  let data: Buffer
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
+  // Header first: rejects bombs and odd formats before any pixel is decoded, and knows the real size.
+  await decodeImageInfo(input, { maxPixels })
+  const data = await decodeRgb(input, spec, maxPixels)
+  const out = new Float32Array(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] ?? 0) / 255
+  return out
+}
+
+/**
+ * Decodes every pixel of the first page through the same pipeline as `preprocessImage`, at a tiny size,
+ * so an import rejects exactly the files training would fail on (truncated JPEGs pass a header read).
+ */
+export async function verifyImageDecodes(
+  input: Buffer | string,
+  options: PreprocessOptions = {},
+): Promise<void> {
+  await decodeRgb(input, { size: 8, fit: 'stretch' }, options.maxPixels ?? DEFAULT_MAX_PIXELS)
+}
+
+async function decodeRgb(input: Buffer | string, spec: PreprocessSpec, maxPixels: number): Promise<Buffer> {
   try {
-    const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
-    const { data: raw, info } = await image
+    const { data, info } = await sharp(input, decodeOptions(maxPixels))
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
@@ -38,22 +59,11 @@ export async function preprocessImage(
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true })
-    if (info.channels !== CHANNELS || raw.length !== spec.size * spec.size * CHANNELS) {
+    if (info.channels !== CHANNELS || data.length !== spec.size * spec.size * CHANNELS) {
       throw new ImageDecodeError(`unexpected decoded layout (${info.channels} channels)`)
     }
-    data = raw
+    return data
   } catch (err) {
-    throw toDataError(err, maxPixels)
+    throw toImageError(err, maxPixels)
   }
-  const out = new Float32Array(data.length)
-  for (let i = 0; i < data.length; i++) out[i] = data[i]! / 255
-  return out
-}
-
-function toDataError(err: unknown, maxPixels: number): Error {
-  if (err instanceof ImageDecodeError) return err
-  const message = err instanceof Error ? err.message : String(err)
-  const match = /exceeds pixel limit/i.test(message)
-  if (match) return new ImageTooLargeError(Number.NaN, maxPixels)
-  return new ImageDecodeError(message.replace(/^Input (buffer|file) /, ''), err)
 }

@@ -8,3 +8,4 @@ export {
 export { DatabaseUnavailableError, MigrationFailedError } from './errors.js'
 export * as tables from './schema.js'
 export type * from './schema.js'
+export { insertDatasetRow, findDatasetRow, listDatasetRows, type NewDatasetRow } from './queries/datasets.js'
