@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander'
 import { createCliContext, type CliContext } from './context.js'
 
 /** Each command file adds its sub-commands; this list is the CLI's table of contents. */
-const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = []
+const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = [
+  () => import('./commands/models.js'),
+]
 
 async function main(argv: string[]): Promise<number> {
   let ctx: CliContext | undefined

@@ -1,0 +1,112 @@
+import type { Command } from 'commander'
+import { getModel, listModels, promoteAlias, type ModelSummary } from '../../registry/index.js'
+import type { CliContext } from '../context.js'
+
+export function register(program: Command, getContext: () => CliContext): void {
+  const models = program.command('models').description('List, inspect and promote registered models.')
+
+  models
+    .command('list')
+    .description('List every registered model version with its aliases.')
+    .option('--json', 'print a JSON array')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = getContext()
+      const listed = await listModels((await ctx.db()).db)
+      if (options.json) {
+        console.log(JSON.stringify(listed.map(toJson), null, 2))
+        return
+      }
+      if (listed.length === 0) {
+        console.log('no models registered yet: run `sportscan pipeline run`')
+        return
+      }
+      printTable([
+        ['MODEL', 'ALIASES', 'ARCHITECTURE', 'ACCURACY', 'DATASET', 'CREATED'],
+        ...listed.map((m) => [
+          m.ref,
+          m.aliases.join(',') || '-',
+          m.row.architecture,
+          formatAccuracy(m.row.metrics),
+          m.row.datasetVersion?.slice(0, 12) ?? '-',
+          m.row.createdAt.toISOString().slice(0, 19).replace('T', ' '),
+        ]),
+      ])
+    })
+
+  models
+    .command('show <ref>')
+    .description('Show one model: name@version, name@production|staging, or name (latest).')
+    .option('--json', 'print one JSON object')
+    .action(async (ref: string, options: { json?: boolean }) => {
+      const ctx = getContext()
+      const model = await getModel((await ctx.db()).db, ref)
+      if (options.json) {
+        console.log(JSON.stringify(toJson(model), null, 2))
+        return
+      }
+      const row = model.row
+      const lines: Array<[string, string]> = [
+        ['model', model.ref],
+        ['aliases', model.aliases.join(', ') || '-'],
+        ['architecture', row.architecture],
+        ['artifact', model.artifactPath],
+        ['dataset', row.datasetVersion ?? '-'],
+        ['split', row.split ? JSON.stringify(row.split) : '-'],
+        ['code version', row.codeVersion ?? '-'],
+        ['training', row.trainingSeconds === null ? '-' : `${row.trainingSeconds.toFixed(1)} s`],
+        ['created', row.createdAt.toISOString()],
+        ['params', JSON.stringify(row.params)],
+        ['accuracy', formatAccuracy(row.metrics)],
+        ['macro F1', formatNumber(row.metrics.macroF1)],
+      ]
+      for (const [key, value] of lines) console.log(`${key.padEnd(13)} ${value}`)
+    })
+
+  models
+    .command('promote <ref>')
+    .description('Point an alias (production or staging) at a model version; a running server reloads.')
+    .requiredOption('--alias <alias>', 'production or staging')
+    .action(async (ref: string, options: { alias: string }) => {
+      const ctx = getContext()
+      const promoted = await promoteAlias((await ctx.db()).db, ref, options.alias)
+      console.log(`${promoted.model.row.name}@${promoted.alias} -> ${promoted.model.ref}`)
+    })
+}
+
+function toJson(model: ModelSummary) {
+  const { row } = model
+  return {
+    ref: model.ref,
+    name: row.name,
+    version: row.version,
+    aliases: model.aliases,
+    architecture: row.architecture,
+    artifactPath: model.artifactPath,
+    datasetVersion: row.datasetVersion,
+    split: row.split,
+    params: row.params,
+    metrics: row.metrics,
+    codeVersion: row.codeVersion,
+    trainingSeconds: row.trainingSeconds,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+function formatNumber(value: unknown): string {
+  return typeof value === 'number' ? value.toFixed(4) : '-'
+}
+
+function formatAccuracy(metrics: Record<string, unknown>): string {
+  return typeof metrics.accuracy === 'number' ? `${(metrics.accuracy * 100).toFixed(1)}%` : '-'
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+}
