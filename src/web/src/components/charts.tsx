@@ -1,0 +1,144 @@
+import {
+  labelIndexes,
+  layoutBars,
+  linePath,
+  niceCeiling,
+  scaleY,
+  slotCenter,
+  ticks,
+  type PlotBox,
+} from '../lib/chart-geometry.js'
+
+export interface ChartPoint {
+  label: string
+  value: number | null
+}
+
+const BOX: PlotBox = { width: 640, height: 240, left: 48, right: 12, top: 12, bottom: 32 }
+
+function summary(title: string, points: readonly ChartPoint[], format: (v: number) => string): string {
+  const parts = points.map((p) => `${p.label}: ${p.value === null ? 'no data' : format(p.value)}`)
+  return `${title}. ${parts.join(', ')}`
+}
+
+function Axes({
+  top,
+  points,
+  format,
+}: {
+  top: number
+  points: readonly ChartPoint[]
+  format: (v: number) => string
+}) {
+  const shown = new Set(labelIndexes(points.length, 7))
+  return (
+    <g class="chart__axes" aria-hidden="true">
+      {ticks(top).map((tick) => {
+        const y = scaleY(tick, top, BOX)
+        return (
+          <g key={tick}>
+            <line x1={BOX.left} x2={BOX.width - BOX.right} y1={y} y2={y} class="chart__grid" />
+            <text x={BOX.left - 6} y={y + 4} text-anchor="end">
+              {format(tick)}
+            </text>
+          </g>
+        )
+      })}
+      {points.map((point, i) =>
+        shown.has(i) ? (
+          <text
+            key={point.label}
+            x={slotCenter(i, points.length, BOX)}
+            y={BOX.height - 10}
+            text-anchor="middle"
+          >
+            {point.label}
+          </text>
+        ) : null,
+      )}
+    </g>
+  )
+}
+
+export function BarChart({
+  title,
+  points,
+  format = String,
+}: {
+  title: string
+  points: readonly ChartPoint[]
+  format?: (v: number) => string
+}) {
+  const top = niceCeiling(Math.max(0, ...points.map((p) => p.value ?? 0)))
+  const bars = layoutBars(
+    points.map((p) => p.value ?? 0),
+    top,
+    BOX,
+  )
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+      role="img"
+      aria-label={summary(title, points, format)}
+    >
+      <Axes top={top} points={points} format={(v) => String(Math.round(v))} />
+      {bars.map((bar, i) => (
+        <rect
+          key={points[i]?.label ?? i}
+          class="chart__bar"
+          x={bar.x}
+          y={bar.y}
+          width={bar.width}
+          height={bar.height}
+        >
+          <title>{`${points[i]?.label ?? ''}: ${format(points[i]?.value ?? 0)}`}</title>
+        </rect>
+      ))}
+    </svg>
+  )
+}
+
+/** A line over values in 0..1 (confidence); gaps where a day has no value. */
+export function LineChart({
+  title,
+  points,
+  format,
+}: {
+  title: string
+  points: readonly ChartPoint[]
+  format: (v: number) => string
+}) {
+  const top = 1
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+      role="img"
+      aria-label={summary(title, points, format)}
+    >
+      <Axes top={top} points={points} format={format} />
+      <path
+        class="chart__line"
+        d={linePath(
+          points.map((p) => p.value),
+          top,
+          BOX,
+        )}
+      />
+      {points.map((point, i) =>
+        point.value === null ? null : (
+          <circle
+            key={point.label}
+            class="chart__dot"
+            cx={slotCenter(i, points.length, BOX)}
+            cy={scaleY(point.value, top, BOX)}
+            r={4}
+          >
+            <title>{`${point.label}: ${format(point.value)}`}</title>
+          </circle>
+        ),
+      )}
+    </svg>
+  )
+}

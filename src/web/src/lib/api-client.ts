@@ -1,0 +1,185 @@
+import { fillPath, NO_CAPABILITIES, readCapabilities, type ApiCapabilities } from './capabilities.js'
+import { ApiError, NetworkError } from './errors.js'
+import { isJsonObject } from './json-reader.js'
+import { decodeModels, type ModelVersion } from './models.js'
+import {
+  decodeCategories,
+  decodeHistoryPage,
+  decodePrediction,
+  type HistoryPage,
+  type Prediction,
+} from './prediction.js'
+import {
+  buildHistoryQuery,
+  buildReportQuery,
+  withQuery,
+  type HistoryFilters,
+  type ReportFilters,
+} from './query-string.js'
+import { decodeStats, decodeStock, type Stats, type StockEntry } from './reports.js'
+
+export interface ApiClientOptions {
+  /** Prefix of every API path; '' when the dashboard is served by the API itself. */
+  baseUrl?: string
+  fetch?: typeof fetch
+  /** Read on every request, so signing in or out applies at once. */
+  getApiKey?: () => string | null
+}
+
+export interface ApiClient {
+  predict(file: Blob, filename: string, location: string): Promise<Prediction>
+  history(
+    filters: Readonly<HistoryFilters>,
+    page: { limit: number; cursor: string | null },
+  ): Promise<HistoryPage>
+  historyCsvUrl(filters: Readonly<HistoryFilters>): string
+  categories(): Promise<string[]>
+  stock(): Promise<StockEntry[]>
+  stats(filters: Readonly<ReportFilters>): Promise<Stats>
+  models(): Promise<ModelVersion[]>
+  capabilities(): Promise<ApiCapabilities>
+  /** The Grad-CAM overlay of a stored prediction, or null when the server has none for it. */
+  explanation(predictionId: string): Promise<Blob | null>
+  /** URL of a kept scan photo (for `<img>`), or null when the server does not keep them. */
+  imageUrl(prediction: Pick<Prediction, 'id' | 'imageUrl'>, capabilities: ApiCapabilities): string | null
+  /** Makes a model version production; throws ApiError when the server refuses. */
+  promote(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>, capabilities: ApiCapabilities): Promise<void>
+  /** Downloads a file with the API key attached (a plain link cannot send the header). */
+  download(url: string): Promise<Blob>
+}
+
+const STATUS_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'The server could not use that request.',
+  401: 'Sign in with an API key to do this.',
+  403: 'Your API key is not allowed to do this.',
+  404: 'Not found.',
+  413: 'That file is too large.',
+  415: 'That file is not a supported image.',
+  429: 'Too many requests; wait a moment and try again.',
+  503: 'The server is not ready (model or database unavailable). Try again shortly.',
+}
+
+/** Turns a non-2xx answer into an ApiError, keeping the server's `{ code, message }` when it sent one. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  let body: unknown
+  try {
+    body = await response.json()
+  } catch {
+    body = null // not JSON (a proxy's HTML page): fall back to the status text below
+  }
+  const fallback =
+    STATUS_MESSAGES[response.status] ??
+    (response.status >= 500 ? 'The server had a problem. Try again.' : `Request failed (${response.status}).`)
+  const code =
+    isJsonObject(body) && typeof body['code'] === 'string' ? body['code'] : `HTTP_${response.status}`
+  // 5xx messages carry no detail by design (the server logs it), so the friendly text reads better.
+  const message =
+    response.status < 500 &&
+    isJsonObject(body) &&
+    typeof body['message'] === 'string' &&
+    body['message'] !== ''
+      ? body['message']
+      : fallback
+  return new ApiError(response.status, code, message)
+}
+
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const baseUrl = options.baseUrl ?? ''
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  let capabilities: Promise<ApiCapabilities> | null = null
+
+  async function send(path: string, init: RequestInit = {}, accept = 'application/json'): Promise<Response> {
+    const headers = new Headers(init.headers)
+    // Explicit JSON accept: the server answers text/html requests for page paths with the dashboard.
+    headers.set('Accept', accept)
+    const key = options.getApiKey?.() ?? null
+    if (key !== null) headers.set('Authorization', `Bearer ${key}`)
+    let response: Response
+    try {
+      response = await fetchFn(`${baseUrl}${path}`, { ...init, headers })
+    } catch (cause) {
+      throw new NetworkError(cause)
+    }
+    if (!response.ok) throw await toApiError(response)
+    return response
+  }
+
+  async function getJson(path: string): Promise<unknown> {
+    const response = await send(path)
+    return response.json()
+  }
+
+  function readCapabilitiesOnce(): Promise<ApiCapabilities> {
+    // Asked once per page load; a server without an OpenAPI document simply offers no optional routes.
+    capabilities ??= getJson('/openapi.json').then(readCapabilities, () => ({ ...NO_CAPABILITIES }))
+    return capabilities
+  }
+
+  return {
+    async predict(file, filename, location) {
+      const form = new FormData()
+      if (location.trim() !== '') form.append('location', location.trim())
+      // The file goes last: multipart readers see the text fields before streaming the upload.
+      form.append('img', file, filename)
+      const response = await send('/predict', { method: 'POST', body: form })
+      return decodePrediction(await response.json())
+    },
+    async history(filters, page) {
+      return decodeHistoryPage(await getJson(withQuery('/history', buildHistoryQuery(filters, page))))
+    },
+    historyCsvUrl(filters) {
+      return `${baseUrl}${withQuery('/history.csv', buildHistoryQuery(filters))}`
+    },
+    async categories() {
+      return decodeCategories(await getJson('/categories'))
+    },
+    async stock() {
+      return decodeStock(await getJson('/stock'))
+    },
+    async stats(filters) {
+      return decodeStats(await getJson(withQuery('/stats', buildReportQuery(filters))))
+    },
+    async models() {
+      return decodeModels(await getJson('/models'))
+    },
+    capabilities: readCapabilitiesOnce,
+    async explanation(predictionId) {
+      const caps = await readCapabilitiesOnce()
+      const path = caps.explainPath === null ? null : fillPath(caps.explainPath, { id: predictionId })
+      if (path === null) return null
+      try {
+        const response = await send(path, {}, 'image/png,image/*')
+        const blob = await response.blob()
+        return blob.type.startsWith('image/') ? blob : null
+      } catch (error) {
+        // The overlay is optional: a scan without one (404) still shows its result.
+        if (error instanceof ApiError && (error.status === 404 || error.status === 501)) return null
+        throw error
+      }
+    },
+    imageUrl(prediction, caps) {
+      if (prediction.imageUrl !== null) return `${baseUrl}${prediction.imageUrl}`
+      const path = caps.imagePath === null ? null : fillPath(caps.imagePath, { id: prediction.id })
+      return path === null ? null : `${baseUrl}${path}`
+    },
+    async promote(model, caps) {
+      const values = { name: model.name, version: model.version, id: model.ref, ref: model.ref }
+      const path = caps.promotePath === null ? null : fillPath(caps.promotePath, values)
+      if (path === null)
+        throw new ApiError(501, 'SPS_WEB_PROMOTE_UNSUPPORTED', 'This server cannot promote models yet.')
+      await send(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: model.name, version: Number(model.version), alias: 'production' }),
+      })
+    },
+    async download(url) {
+      const response = await send(
+        url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url,
+        {},
+        'text/csv,*/*',
+      )
+      return response.blob()
+    },
+  }
+}

@@ -1,0 +1,150 @@
+import { ResponseShapeError } from './errors.js'
+import {
+  expectArray,
+  expectObject,
+  firstPresent,
+  isJsonObject,
+  readOptionalString,
+  type JsonObject,
+} from './json-reader.js'
+
+export interface ModelImage {
+  title: string
+  url: string
+}
+
+export interface ModelVersion {
+  name: string
+  version: string
+  /** `name@version`, the form predictions carry in `model`. */
+  ref: string
+  aliases: string[]
+  isProduction: boolean
+  createdAt: string | null
+  accuracy: number | null
+  macroF1: number | null
+  perClassF1: Readonly<Record<string, number>>
+  /** Other scalar metrics, shown as they come. */
+  otherMetrics: Readonly<Record<string, number>>
+  images: ModelImage[]
+}
+
+const ACCURACY_KEYS = ['accuracy', 'test_accuracy', 'val_accuracy']
+const F1_KEYS = ['macro_f1', 'f1_macro', 'f1']
+const PER_CLASS_KEYS = ['per_class_f1', 'f1_per_class', 'class_f1', 'per_class']
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+/** Per-class F1 arrives either as `{label: f1}` or as `{label: {f1, precision, recall}}`. */
+function readPerClassF1(metrics: JsonObject): Record<string, number> {
+  const raw = firstPresent(metrics, PER_CLASS_KEYS)
+  const out: Record<string, number> = {}
+  if (!isJsonObject(raw)) return out
+  for (const [label, entry] of Object.entries(raw)) {
+    const f1 = isJsonObject(entry) ? numberOrNull(entry['f1']) : numberOrNull(entry)
+    if (f1 !== null) out[label] = f1
+  }
+  return out
+}
+
+function firstKey(metrics: JsonObject, keys: readonly string[]): string | undefined {
+  return keys.find((key) => numberOrNull(metrics[key]) !== null)
+}
+
+/** Scalars other than the accuracy and F1 already shown in their own columns. */
+function readOtherMetrics(metrics: JsonObject): Record<string, number> {
+  const known = new Set([firstKey(metrics, ACCURACY_KEYS), firstKey(metrics, F1_KEYS)])
+  const out: Record<string, number> = {}
+  for (const [key, value] of Object.entries(metrics)) {
+    const n = numberOrNull(value)
+    if (n !== null && !known.has(key)) out[key] = n
+  }
+  return out
+}
+
+function humanise(key: string): string {
+  const words = key.replace(/_url$/, '').replace(/[_-]+/g, ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+function looksLikeImageUrl(key: string, value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') return false
+  return key.endsWith('_url') || /\.(png|svg|jpe?g)(\?|$)/i.test(value)
+}
+
+/** Confusion matrix, learning curves…: any `*_url` field or image path on the model or in its artifact maps. */
+function readImages(obj: JsonObject): ModelImage[] {
+  const images: ModelImage[] = []
+  const sources: JsonObject[] = [obj]
+  for (const key of ['artifacts', 'images', 'plots', 'links']) {
+    const nested = obj[key]
+    if (isJsonObject(nested)) sources.push(nested)
+  }
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source)) {
+      if (looksLikeImageUrl(key, value) && key !== 'image_url' && !key.startsWith('promote')) {
+        images.push({ title: humanise(key), url: value })
+      }
+    }
+  }
+  return images
+}
+
+function readProductionRef(obj: JsonObject): string | null {
+  const production = obj['production']
+  if (typeof production === 'string') return production
+  if (isJsonObject(production)) {
+    const name = production['name']
+    const version = production['version']
+    if (typeof name === 'string' && (typeof version === 'number' || typeof version === 'string')) {
+      return `${name}@${version}`
+    }
+  }
+  return null
+}
+
+function decodeModel(value: unknown, productionRef: string | null): ModelVersion {
+  const what = 'model'
+  const obj = expectObject(value, what)
+  const name = obj['name']
+  const version = obj['version']
+  if (typeof name !== 'string') throw new ResponseShapeError(what, '"name" is not text')
+  if (typeof version !== 'number' && typeof version !== 'string') {
+    throw new ResponseShapeError(what, '"version" is missing')
+  }
+  const ref = `${name}@${version}`
+  const aliases = Array.isArray(obj['aliases'])
+    ? obj['aliases'].filter((alias): alias is string => typeof alias === 'string')
+    : []
+  const metrics = isJsonObject(obj['metrics']) ? obj['metrics'] : {}
+  const isProduction =
+    aliases.includes('production') ||
+    obj['is_production'] === true ||
+    obj['production'] === true ||
+    productionRef === ref
+  return {
+    name,
+    version: String(version),
+    ref,
+    aliases: isProduction && !aliases.includes('production') ? [...aliases, 'production'] : aliases,
+    isProduction,
+    createdAt: readOptionalString(obj, 'created_at', what),
+    accuracy: numberOrNull(metrics[firstKey(metrics, ACCURACY_KEYS) ?? '']),
+    macroF1: numberOrNull(metrics[firstKey(metrics, F1_KEYS) ?? '']),
+    perClassF1: readPerClassF1(metrics),
+    otherMetrics: readOtherMetrics(metrics),
+    images: readImages(obj),
+  }
+}
+
+/** `GET /models`: newest version first. */
+export function decodeModels(value: unknown): ModelVersion[] {
+  const top = Array.isArray(value) ? {} : expectObject(value, 'models')
+  const list = Array.isArray(value) ? value : firstPresent(top, ['models', 'items', 'versions'])
+  const productionRef = readProductionRef(top)
+  return expectArray(list, 'models')
+    .map((entry) => decodeModel(entry, productionRef))
+    .sort((a, b) => a.name.localeCompare(b.name) || Number(b.version) - Number(a.version))
+}

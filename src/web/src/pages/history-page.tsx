@@ -1,0 +1,179 @@
+import { useState } from 'preact/hooks'
+import { useApi } from '../api-context.js'
+import { BallLabel, StatusBadge } from '../components/ball-label.js'
+import { AsyncView, ErrorMessage } from '../components/status-view.js'
+import type { ApiCapabilities } from '../lib/capabilities.js'
+import { knownBallLabels } from '../lib/ball-types.js'
+import { formatCount, formatDateTime, formatPercent } from '../lib/format.js'
+import {
+  createPager,
+  goToNextPage,
+  goToPreviousPage,
+  hasPreviousPage,
+  pageRange,
+  type PagerState,
+} from '../lib/pagination.js'
+import type { HistoryPage as HistoryPageData, Prediction } from '../lib/prediction.js'
+import { EMPTY_HISTORY_FILTERS, type HistoryFilters } from '../lib/query-string.js'
+import { useAsync } from '../use-async.js'
+import { HistoryFilterForm } from './history-filters.js'
+
+const PAGE_SIZE = 20
+
+function Thumbnail({ url, alt }: { url: string | null; alt: string }) {
+  const [isBroken, setIsBroken] = useState(false)
+  if (url === null || isBroken) return <span class="thumb thumb--empty" aria-hidden="true" />
+  return <img class="thumb" src={url} alt={alt} loading="lazy" onError={() => setIsBroken(true)} />
+}
+
+function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilities: ApiCapabilities }) {
+  const api = useApi()
+  if (page.items.length === 0) return <p class="empty">No scans match these filters.</p>
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label="Scan history">
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span class="visually-hidden">Photo</span>
+            </th>
+            <th scope="col">Ball type</th>
+            <th scope="col">Confidence</th>
+            <th scope="col">Status</th>
+            <th scope="col">Location</th>
+            <th scope="col">Scanned</th>
+            <th scope="col" class="hide-narrow">
+              Model
+            </th>
+            <th scope="col" class="hide-narrow">
+              File
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map((item: Prediction) => (
+            <tr key={item.id} data-testid="history-row">
+              <td>
+                <Thumbnail url={api.imageUrl(item, capabilities)} alt={`Photo ${item.filename}`} />
+              </td>
+              <td>
+                <BallLabel label={item.predictedLabel} />
+              </td>
+              <td class="num">{formatPercent(item.confidence)}</td>
+              <td>
+                <StatusBadge status={item.status} />
+              </td>
+              <td>{item.location ?? '–'}</td>
+              <td class="nowrap">{formatDateTime(item.createdAt)}</td>
+              <td class="hide-narrow">{item.model}</td>
+              <td class="hide-narrow facts__wrap">{item.filename}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** Downloads the CSV with the API key attached; without a key the plain link does the job. */
+function ExportLink({ href }: { href: string }) {
+  const api = useApi()
+  const [error, setError] = useState<unknown>(null)
+  return (
+    <>
+      <a
+        class="button"
+        href={href}
+        download="sportscan-history.csv"
+        onClick={(event) => {
+          event.preventDefault()
+          setError(null)
+          api.download(href).then(
+            (blob) => {
+              const url = URL.createObjectURL(blob)
+              const link = document.createElement('a')
+              link.href = url
+              link.download = 'sportscan-history.csv'
+              link.click()
+              // Give the browser a moment to start the download before the URL goes away.
+              setTimeout(() => URL.revokeObjectURL(url), 10_000)
+            },
+            (err: unknown) => setError(err),
+          )
+        }}
+      >
+        <span aria-hidden="true">⬇️</span> Export CSV
+      </a>
+      {error !== null && <ErrorMessage error={error} />}
+    </>
+  )
+}
+
+export function HistoryPage() {
+  const api = useApi()
+  const [filters, setFilters] = useState<HistoryFilters>({ ...EMPTY_HISTORY_FILTERS })
+  const [pager, setPager] = useState<PagerState>(() => createPager(PAGE_SIZE))
+  const [labels] = useAsync(() => api.categories(), [api])
+  const [capabilities] = useAsync(() => api.capabilities(), [api])
+  const [page, reload] = useAsync(
+    () => api.history(filters, { limit: pager.pageSize, cursor: pager.cursor }),
+    [api, filters, pager],
+  )
+
+  const labelOptions = labels.status === 'ok' ? labels.data : knownBallLabels()
+  const caps = capabilities.status === 'ok' ? capabilities.data : null
+
+  return (
+    <>
+      <div class="page-title">
+        <h1>History</h1>
+        <ExportLink href={api.historyCsvUrl(filters)} />
+      </div>
+      <section class="card">
+        <HistoryFilterForm
+          labels={labelOptions}
+          value={filters}
+          onApply={(next) => {
+            setFilters(next)
+            setPager(createPager(PAGE_SIZE))
+          }}
+        />
+      </section>
+      <section class="card">
+        <AsyncView state={page} what="history" onRetry={reload}>
+          {(data) => {
+            const range = pageRange(pager, data.items.length)
+            return (
+              <>
+                <p class="muted" role="status">
+                  {data.total === 0
+                    ? 'No scans yet.'
+                    : `Showing ${range.first}–${range.last} of ${formatCount(data.total)} scans`}
+                </p>
+                {caps !== null && <HistoryTable page={data} capabilities={caps} />}
+                <div class="button-row pager">
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={!hasPreviousPage(pager)}
+                    onClick={() => setPager(goToPreviousPage(pager))}
+                  >
+                    ← Newer
+                  </button>
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={data.nextCursor === null}
+                    onClick={() => setPager(goToNextPage(pager, data.nextCursor))}
+                  >
+                    Older →
+                  </button>
+                </div>
+              </>
+            )
+          }}
+        </AsyncView>
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,167 @@
+import { useState } from 'preact/hooks'
+import { useApi } from '../api-context.js'
+import { BallLabel } from '../components/ball-label.js'
+import { AsyncView, ErrorMessage } from '../components/status-view.js'
+import type { ApiCapabilities } from '../lib/capabilities.js'
+import { formatDateTime, formatPercent } from '../lib/format.js'
+import type { ModelVersion } from '../lib/models.js'
+import { useAsync } from '../use-async.js'
+
+function formatMetric(value: number): string {
+  // Fractions read as percentages; counts, seconds and losses as plain numbers.
+  return value >= 0 && value <= 1
+    ? formatPercent(value)
+    : value.toLocaleString(undefined, { maximumFractionDigits: 3 })
+}
+
+function PromoteButton({
+  model,
+  capabilities,
+  onPromoted,
+}: {
+  model: ModelVersion
+  capabilities: ApiCapabilities
+  onPromoted: () => void
+}) {
+  const api = useApi()
+  const [isBusy, setIsBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  if (model.isProduction) return null
+  const isSupported = capabilities.promotePath !== null
+  return (
+    <div class="promote">
+      <button
+        type="button"
+        class="button"
+        disabled={!isSupported || isBusy}
+        aria-describedby={isSupported ? undefined : `promote-hint-${model.ref}`}
+        onClick={() => {
+          if (!window.confirm(`Make ${model.ref} the production model? New scans will use it.`)) return
+          setIsBusy(true)
+          setError(null)
+          api.promote(model, capabilities).then(
+            () => {
+              setIsBusy(false)
+              onPromoted()
+            },
+            (err: unknown) => {
+              setIsBusy(false)
+              setError(err)
+            },
+          )
+        }}
+      >
+        {isBusy ? 'Promoting…' : 'Promote to production'}
+      </button>
+      {!isSupported && (
+        <p class="hint" id={`promote-hint-${model.ref}`}>
+          This server cannot promote models yet; use <code>sportscan models promote</code>.
+        </p>
+      )}
+      {error !== null && <ErrorMessage error={error} />}
+    </div>
+  )
+}
+
+function ModelCard({
+  model,
+  capabilities,
+  onPromoted,
+}: {
+  model: ModelVersion
+  capabilities: ApiCapabilities
+  onPromoted: () => void
+}) {
+  const perClass = Object.entries(model.perClassF1)
+  const others = Object.entries(model.otherMetrics)
+  return (
+    <article class={`card model${model.isProduction ? ' model--production' : ''}`} data-testid="model-card">
+      <header class="model__header">
+        <h2>
+          {model.name} <span class="muted">v{model.version}</span>
+        </h2>
+        <ul class="tags" aria-label="Aliases">
+          {model.aliases.map((alias) => (
+            <li key={alias} class={`badge ${alias === 'production' ? 'badge--ok' : ''}`}>
+              {alias === 'production' ? '★ production' : alias}
+            </li>
+          ))}
+        </ul>
+      </header>
+      {model.createdAt !== null && <p class="muted">Registered {formatDateTime(model.createdAt)}</p>}
+      <dl class="tiles">
+        <div class="tile">
+          <dt>Accuracy</dt>
+          <dd>{formatPercent(model.accuracy)}</dd>
+        </div>
+        <div class="tile">
+          <dt>Macro F1</dt>
+          <dd>{formatPercent(model.macroF1)}</dd>
+        </div>
+      </dl>
+      {others.length > 0 && (
+        <dl class="facts">
+          {others.map(([key, value]) => [
+            <dt key={`${key}-k`}>{key.replace(/_/g, ' ')}</dt>,
+            <dd key={key}>{formatMetric(value)}</dd>,
+          ])}
+        </dl>
+      )}
+      {perClass.length > 0 && (
+        <details>
+          <summary>F1 per ball type</summary>
+          <table class="table">
+            <tbody>
+              {perClass
+                .sort((a, b) => a[1] - b[1])
+                .map(([label, f1]) => (
+                  <tr key={label}>
+                    <th scope="row">
+                      <BallLabel label={label} />
+                    </th>
+                    <td class="num">{formatPercent(f1)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+      {model.images.length > 0 && (
+        <div class="model__images">
+          {model.images.map((image) => (
+            <figure key={image.url}>
+              <a href={image.url} target="_blank" rel="noopener">
+                <img src={image.url} alt={`${image.title} of ${model.ref}`} loading="lazy" />
+              </a>
+              <figcaption>{image.title}</figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
+      <PromoteButton model={model} capabilities={capabilities} onPromoted={onPromoted} />
+    </article>
+  )
+}
+
+export function ModelsPage() {
+  const api = useApi()
+  const [models, reload] = useAsync(() => Promise.all([api.models(), api.capabilities()]), [api])
+  return (
+    <>
+      <h1>Models</h1>
+      <AsyncView state={models} what="models" onRetry={reload}>
+        {([list, capabilities]) =>
+          list.length === 0 ? (
+            <p class="empty card">
+              No models registered yet. Train one with <code>sportscan pipeline run</code>.
+            </p>
+          ) : (
+            list.map((model) => (
+              <ModelCard key={model.ref} model={model} capabilities={capabilities} onPromoted={reload} />
+            ))
+          )
+        }
+      </AsyncView>
+    </>
+  )
+}

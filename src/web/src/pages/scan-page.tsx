@@ -1,0 +1,187 @@
+import { useEffect, useState } from 'preact/hooks'
+import { useApi } from '../api-context.js'
+import { BallLabel, StatusBadge } from '../components/ball-label.js'
+import { ProbabilityBars } from '../components/probability-bars.js'
+import { ErrorMessage } from '../components/status-view.js'
+import { formatDateTime, formatPercent } from '../lib/format.js'
+import { topScores, type Prediction } from '../lib/prediction.js'
+import { PhotoPicker } from './photo-picker.js'
+
+type ScanState =
+  | { step: 'idle' }
+  | { step: 'uploading'; photoUrl: string; filename: string }
+  | { step: 'done'; photoUrl: string; prediction: Prediction }
+  | { step: 'failed'; photoUrl: string | null; error: unknown }
+
+const LOCATION_KEY = 'sportscan.location'
+
+function readSavedLocation(): string {
+  try {
+    return window.localStorage.getItem(LOCATION_KEY) ?? ''
+  } catch {
+    return '' // storage blocked: start with an empty location
+  }
+}
+
+function saveLocation(location: string): void {
+  try {
+    window.localStorage.setItem(LOCATION_KEY, location)
+  } catch {
+    // storage blocked: the field still works for this visit
+  }
+}
+
+/** Object URL of the Grad-CAM overlay for a prediction, or null while loading / when the server has none. */
+function useExplanation(predictionId: string | null): string | null {
+  const api = useApi()
+  const [url, setUrl] = useState<string | null>(null)
+  useEffect(() => {
+    setUrl(null)
+    if (predictionId === null) return
+    let objectUrl: string | null = null
+    let isCurrent = true
+    api.explanation(predictionId).then(
+      (blob) => {
+        if (!isCurrent || blob === null) return
+        objectUrl = URL.createObjectURL(blob)
+        setUrl(objectUrl)
+      },
+      () => {
+        // The heatmap is an extra: the prediction itself is already shown, so a failure only hides it.
+      },
+    )
+    return () => {
+      isCurrent = false
+      if (objectUrl !== null) URL.revokeObjectURL(objectUrl)
+    }
+  }, [api, predictionId])
+  return url
+}
+
+function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl: string }) {
+  const heatmapUrl = useExplanation(prediction.id)
+  return (
+    <section class="card result" aria-labelledby="result-title" aria-live="polite">
+      <div class="result__images">
+        <figure>
+          <img class="result__photo" src={photoUrl} alt={`Scanned photo ${prediction.filename}`} />
+          <figcaption>Your photo</figcaption>
+        </figure>
+        {heatmapUrl !== null && (
+          <figure>
+            <img
+              class="result__photo"
+              src={heatmapUrl}
+              alt="Heatmap of the parts of the photo the model looked at"
+              data-testid="heatmap"
+            />
+            <figcaption>What the model looked at (Grad-CAM)</figcaption>
+          </figure>
+        )}
+      </div>
+      <div class="result__summary">
+        <h2 id="result-title" class="result__label" data-testid="predicted-label">
+          <BallLabel label={prediction.predictedLabel} />
+        </h2>
+        <p class="result__meta">
+          <span class="result__confidence">{formatPercent(prediction.confidence)} confident</span>{' '}
+          <StatusBadge status={prediction.status} />
+        </p>
+        {prediction.status === 'needs_review' && (
+          <p class="hint">The model is unsure about this photo; a person should check it before it counts.</p>
+        )}
+        <h3>Top 5</h3>
+        <ProbabilityBars scores={topScores(prediction.allScores, 5)} />
+        <dl class="facts">
+          <dt>Model</dt>
+          <dd>{prediction.model}</dd>
+          <dt>Location</dt>
+          <dd>{prediction.location ?? '–'}</dd>
+          <dt>Scanned</dt>
+          <dd>{formatDateTime(prediction.createdAt)}</dd>
+          <dt>File</dt>
+          <dd class="facts__wrap">{prediction.filename}</dd>
+        </dl>
+      </div>
+    </section>
+  )
+}
+
+export function ScanPage() {
+  const api = useApi()
+  const [location, setLocation] = useState(readSavedLocation)
+  const [state, setState] = useState<ScanState>({ step: 'idle' })
+
+  const photoUrl = state.step === 'idle' ? null : state.photoUrl
+  useEffect(() => {
+    return () => {
+      if (photoUrl !== null) URL.revokeObjectURL(photoUrl)
+    }
+  }, [photoUrl])
+
+  const scan = (file: File) => {
+    const url = URL.createObjectURL(file)
+    const isImage = file.type.startsWith('image/')
+    setState({ step: 'uploading', photoUrl: url, filename: file.name })
+    api.predict(file, file.name, location).then(
+      (prediction) => setState({ step: 'done', photoUrl: url, prediction }),
+      (error: unknown) => {
+        // Keep a broken preview off the page when the file was not an image at all.
+        if (!isImage) URL.revokeObjectURL(url)
+        setState({ step: 'failed', photoUrl: isImage ? url : null, error })
+      },
+    )
+  }
+
+  return (
+    <>
+      <h1>Scan a ball</h1>
+      <section class="card">
+        <PhotoPicker onPick={scan} disabled={state.step === 'uploading'} />
+        <div class="field">
+          <label for="scan-location">Location (optional)</label>
+          <input
+            id="scan-location"
+            type="text"
+            placeholder="e.g. Aisle 3, shelf B"
+            value={location}
+            onInput={(event) => {
+              setLocation(event.currentTarget.value)
+              saveLocation(event.currentTarget.value)
+            }}
+          />
+          <p class="hint">Where the ball is stored; kept for your next scans.</p>
+        </div>
+      </section>
+      {state.step === 'uploading' && (
+        <section class="card result" aria-busy="true">
+          <div class="result__images">
+            <figure>
+              <img
+                class="result__photo"
+                src={state.photoUrl}
+                alt={`Photo being scanned: ${state.filename}`}
+              />
+            </figure>
+          </div>
+          <p class="loading" role="status">
+            Recognising the ball…
+          </p>
+        </section>
+      )}
+      {state.step === 'failed' && (
+        <section class="card">
+          <ErrorMessage error={state.error} />
+          {state.photoUrl !== null && (
+            <img
+              class="result__photo result__photo--small"
+              src={state.photoUrl}
+              alt="The photo that was rejected"
+            />
+          )}
+        </section>
+      )}
+      {state.step === 'done' && <ResultCard prediction={state.prediction} photoUrl={state.photoUrl} />}
+    </>
+  )
+}

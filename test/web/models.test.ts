@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { ResponseShapeError } from '../../src/web/src/lib/errors.js'
+import { decodeModels } from '../../src/web/src/lib/models.js'
+
+describe('decodeModels', () => {
+  it('reads versions, metrics, per-class F1 and images, newest first', () => {
+    const models = decodeModels({
+      models: [
+        {
+          name: 'sportscan',
+          version: 1,
+          aliases: [],
+          metrics: { accuracy: 0.7 },
+          created_at: '2026-11-25T10:00:00Z',
+        },
+        {
+          name: 'sportscan',
+          version: 2,
+          aliases: ['production', 'staging'],
+          metrics: {
+            accuracy: 0.84,
+            macro_f1: 0.82,
+            per_class_f1: { baseball: 0.9, golf_ball: 0.7 },
+            epochs: 12,
+          },
+          confusion_matrix_url: '/models/sportscan/2/confusion-matrix.png',
+          artifacts: { learning_curve: '/models/sportscan/2/learning-curve.png', notes: 'text' },
+        },
+      ],
+    })
+    expect(models.map((m) => m.ref)).toEqual(['sportscan@2', 'sportscan@1'])
+    const [latest] = models
+    expect(latest?.isProduction).toBe(true)
+    expect(latest?.accuracy).toBe(0.84)
+    expect(latest?.macroF1).toBe(0.82)
+    expect(latest?.perClassF1).toEqual({ baseball: 0.9, golf_ball: 0.7 })
+    expect(latest?.otherMetrics).toEqual({ epochs: 12 })
+    expect(latest?.images).toEqual([
+      { title: 'Confusion matrix', url: '/models/sportscan/2/confusion-matrix.png' },
+      { title: 'Learning curve', url: '/models/sportscan/2/learning-curve.png' },
+    ])
+    expect(models[1]?.isProduction).toBe(false)
+  })
+
+  it('finds production from a top-level reference and per-class objects', () => {
+    const [model] = decodeModels({
+      production: { name: 'm', version: 4 },
+      items: [
+        { name: 'm', version: 4, metrics: { test_accuracy: 0.5, per_class: { a: { f1: 0.4, recall: 1 } } } },
+      ],
+    })
+    expect(model?.isProduction).toBe(true)
+    expect(model?.aliases).toEqual(['production'])
+    expect(model?.accuracy).toBe(0.5)
+    expect(model?.perClassF1).toEqual({ a: 0.4 })
+  })
+
+  it('rejects a model without a name', () => {
+    expect(() => decodeModels({ models: [{ version: 1 }] })).toThrow(ResponseShapeError)
+  })
+})

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { ResponseShapeError } from '../../src/web/src/lib/errors.js'
+import { decodeStats, decodeStock, pivotStock } from '../../src/web/src/lib/reports.js'
+
+describe('decodeStock', () => {
+  it('reads a list of label, location and count', () => {
+    expect(decodeStock({ items: [{ label: 'baseball', location: 'A1', count: 3 }] })).toEqual([
+      { label: 'baseball', location: 'A1', count: 3 },
+    ])
+  })
+
+  it('accepts a bare list and a missing location', () => {
+    expect(decodeStock([{ label: 'volleyball', count: 2 }])).toEqual([
+      { label: 'volleyball', location: null, count: 2 },
+    ])
+  })
+
+  it('rejects an entry without a count', () => {
+    expect(() => decodeStock({ items: [{ label: 'baseball' }] })).toThrow(ResponseShapeError)
+  })
+})
+
+describe('pivotStock', () => {
+  it('puts labels down and locations across, summing duplicates, largest first', () => {
+    const table = pivotStock([
+      { label: 'baseball', location: 'A1', count: 1 },
+      { label: 'golf_ball', location: 'B2', count: 4 },
+      { label: 'baseball', location: null, count: 2 },
+      { label: 'baseball', location: 'A1', count: 1 },
+    ])
+    expect(table.locations).toEqual(['(none)', 'A1', 'B2'])
+    // Equal totals fall back to label order.
+    expect(table.rows).toEqual([
+      { label: 'baseball', total: 4, byLocation: { A1: 2, '(none)': 2 } },
+      { label: 'golf_ball', total: 4, byLocation: { B2: 4 } },
+    ])
+    expect(table.total).toBe(8)
+  })
+
+  it('is empty for no entries', () => {
+    expect(pivotStock([])).toEqual({ locations: [], rows: [], total: 0 })
+  })
+})
+
+describe('decodeStats', () => {
+  it('reads the new report shape with per-day entries, sorted by day', () => {
+    const stats = decodeStats({
+      total: 5,
+      average_confidence: 0.8,
+      counts_per_label: { baseball: 3, golf_ball: 2 },
+      per_day: [
+        { day: '2026-11-26', count: 3, average_confidence: 0.9, needs_review: 1 },
+        { day: '2026-11-25', count: 2, average_confidence: 0.65, needs_review: 0 },
+      ],
+      needs_review_share: 0.2,
+    })
+    expect(stats.total).toBe(5)
+    expect(stats.countsPerLabel).toEqual({ baseball: 3, golf_ball: 2 })
+    expect(stats.perDay.map((d) => d.day)).toEqual(['2026-11-25', '2026-11-26'])
+    expect(stats.perDay[1]).toEqual({ day: '2026-11-26', count: 3, averageConfidence: 0.9, needsReview: 1 })
+    expect(stats.needsReviewShare).toBe(0.2)
+  })
+
+  it('reads the first API version shape (total_predictions, predictions_per_category)', () => {
+    const stats = decodeStats({
+      total_predictions: 7,
+      average_confidence: 0.7,
+      predictions_per_category: { volleyball: 7 },
+      model_loaded: true,
+    })
+    expect(stats).toEqual({
+      total: 7,
+      averageConfidence: 0.7,
+      countsPerLabel: { volleyball: 7 },
+      perDay: [],
+      needsReviewShare: null,
+    })
+  })
+
+  it('accepts per-day counts as a date-keyed map', () => {
+    const stats = decodeStats({ total: 3, counts_per_day: { '2026-11-26T00:00:00Z': 1, '2026-11-24': 2 } })
+    expect(stats.perDay).toEqual([
+      { day: '2026-11-24', count: 2, averageConfidence: null, needsReview: null },
+      { day: '2026-11-26', count: 1, averageConfidence: null, needsReview: null },
+    ])
+  })
+
+  it('rejects an answer without a total', () => {
+    expect(() => decodeStats({ average_confidence: 0.5 })).toThrow(ResponseShapeError)
+  })
+})
