@@ -18,6 +18,17 @@ export {
 export { getArchitecture, listArchitectures } from './architectures/registry.js'
 export type { Architecture, ArchitectureOptions } from './architectures/architecture.js'
 export {
+  trainModel,
+  type TrainOptions,
+  type TrainParams,
+  type TrainResult,
+  type EpochMetrics,
+  type LabelledImages,
+  type ImageAugmenter,
+} from './train-loop.js'
+export { AdamW, type AdamWOptions } from './adamw.js'
+export { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
+export {
   ModelArtifactError,
   InvalidArchitectureParamError,
   UnknownArchitectureError,
