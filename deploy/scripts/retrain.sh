@@ -1,0 +1,71 @@
+#!/bin/sh
+# Retrain, gate, promote: the one script behind the compose `trainer`, the Kubernetes Job/CronJob and
+# the mlops workflow, so all three apply the same gate.
+#   1. run the training pipeline (prep -> split -> train -> evaluate -> register) on DATASET_DIR
+#   2. evaluate the new model and the current production model on the SAME fixed test split
+#   3. promote the new model to `production` only if its accuracy is not worse (PROMOTE=true)
+# Writes a JSON summary to GATE_REPORT (default $SPORTSCAN_HOME/gate-report.json) and stdout.
+# Exit codes: 0 promoted or gate passed without promoting, 3 gate refused, other = failure.
+set -eu
+
+: "${DATASET_DIR:?set DATASET_DIR to the dataset folder (one sub-folder per class)}"
+PIPELINE_FILE="${PIPELINE_FILE:-pipelines/sports-ball-classification.yaml}"
+MODEL_NAME="${MODEL_NAME:-sports-ball-cnn}"
+PROMOTE="${PROMOTE:-true}"
+SPLIT_FILE="${SPLIT_FILE:-}"
+EPOCHS="${EPOCHS:-}"
+# the largest accuracy drop still counted as "not worse" (evaluation noise on a small test set)
+GATE_TOLERANCE="${GATE_TOLERANCE:-0}"
+GATE_REPORT="${GATE_REPORT:-${SPORTSCAN_HOME:-.sportscan}/gate-report.json}"
+SPORTSCAN="${SPORTSCAN:-node dist/cli/main.js}"
+
+set -- pipeline run "$PIPELINE_FILE" --data "$DATASET_DIR"
+[ -n "$EPOCHS" ] && set -- "$@" --set "train.epochs=$EPOCHS"
+[ -n "$SPLIT_FILE" ] && set -- "$@" --set "split.file=$SPLIT_FILE"
+# extra `key=value` overrides, space separated (values without spaces)
+for kv in ${PIPELINE_SET:-}; do set -- "$@" --set "$kv"; done
+
+echo "retrain: $SPORTSCAN $*" >&2
+# shellcheck disable=SC2086 # SPORTSCAN is a command line
+$SPORTSCAN "$@"
+
+evaluate() {
+  if [ -n "$SPLIT_FILE" ]; then
+    # shellcheck disable=SC2086
+    $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
+  else
+    # shellcheck disable=SC2086
+    $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --subset test --json
+  fi
+}
+
+accuracy_of() {
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s).accuracy;if(typeof a!=="number")process.exit(2);process.stdout.write(String(a))})'
+}
+
+candidate_ref="$MODEL_NAME@latest"
+candidate=$(evaluate "$candidate_ref" | accuracy_of)
+if production_json=$(evaluate "$MODEL_NAME@production" 2>/dev/null); then
+  production=$(printf '%s' "$production_json" | accuracy_of)
+else
+  # no production alias yet: the first registered model has nothing to beat
+  production=""
+fi
+
+verdict=$(node -e '
+const [cand, prod, tol] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3])]
+process.stdout.write(prod === "" || cand >= Number(prod) - tol ? "pass" : "refuse")
+' "$candidate" "$production" "$GATE_TOLERANCE")
+
+promoted=false
+if [ "$verdict" = pass ] && [ "$PROMOTE" = true ]; then
+  # shellcheck disable=SC2086
+  $SPORTSCAN models promote "$candidate_ref" --alias production
+  promoted=true
+fi
+
+mkdir -p "$(dirname "$GATE_REPORT")"
+printf '{"model":"%s","candidateAccuracy":%s,"productionAccuracy":%s,"verdict":"%s","promoted":%s}\n' \
+  "$candidate_ref" "$candidate" "${production:-null}" "$verdict" "$promoted" | tee "$GATE_REPORT"
+
+[ "$verdict" = pass ] || exit 3
