@@ -21,6 +21,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts && npm rebuild \
+    # onnxruntime-node ships CPU binaries for every OS (~220 MB are macOS and Windows ones)
+    && find node_modules/onnxruntime-node/bin -mindepth 2 -maxdepth 2 -type d ! -name linux -exec rm -rf {} + \
     && if [ "$TFJS_NODE" = "1" ]; then \
          apt-get update && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
          && npm install --no-save --omit=dev @tensorflow/tfjs-node@4.22.0 \
