@@ -29,6 +29,21 @@ export {
 export { AdamW, type AdamWOptions } from './adamw.js'
 export { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
 export {
+  computeClassificationMetrics,
+  confusionMatrix,
+  perClassMetrics,
+  argMax,
+  type ClassificationMetrics,
+  type ClassMetrics,
+} from './metrics.js'
+export {
+  expectedCalibrationError,
+  fitTemperature,
+  scaleProbabilities,
+  temperatureNll,
+  type FitTemperatureOptions,
+} from './calibration.js'
+export {
   ModelArtifactError,
   InvalidArchitectureParamError,
   UnknownArchitectureError,
