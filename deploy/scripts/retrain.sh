@@ -20,8 +20,9 @@ GATE_REPORT="${GATE_REPORT:-${SPORTSCAN_HOME:-.sportscan}/gate-report.json}"
 SPORTSCAN="${SPORTSCAN:-node dist/cli/main.js}"
 
 set -- pipeline run "$PIPELINE_FILE" --data "$DATASET_DIR"
-[ -n "$EPOCHS" ] && set -- "$@" --set "train.epochs=$EPOCHS"
-[ -n "$SPLIT_FILE" ] && set -- "$@" --set "split.file=$SPLIT_FILE"
+# pipeline-level params of pipelines/sports-ball-classification.yaml
+[ -n "$EPOCHS" ] && set -- "$@" --set "epochs=$EPOCHS"
+[ -n "$SPLIT_FILE" ] && set -- "$@" --set "split=$SPLIT_FILE"
 # extra `key=value` overrides, space separated (values without spaces)
 for kv in ${PIPELINE_SET:-}; do set -- "$@" --set "$kv"; done
 
