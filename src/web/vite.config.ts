@@ -4,7 +4,8 @@ import { defineConfig } from 'vite'
 const webRoot = fileURLToPath(new URL('.', import.meta.url))
 const outDir = fileURLToPath(new URL('../../dist/web', import.meta.url))
 
-// API routes the dashboard calls; `vite` (dev) forwards them to a local `npm start` on port 8000.
+// API routes the dashboard calls; `vite --config src/web/vite.config.ts` (dev) forwards them to a local
+// `npm start` on port 8000. Page paths (/scans, /reports, /registry) never collide with these.
 const apiPaths = [
   '/predict',
   '/predictions',
@@ -27,20 +28,9 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     // Everything is bundled: the dashboard must work on a machine with no internet.
-    assetsInlineLimit: 4096,
     target: 'es2022',
   },
   server: {
-    proxy: Object.fromEntries(
-      apiPaths.map((p) => [
-        p,
-        {
-          target: 'http://localhost:8000',
-          // Page loads of /history etc. stay with Vite; fetches (Accept: application/json) go to the API.
-          bypass: (req: { headers: { accept?: string } }) =>
-            req.headers.accept?.includes('text/html') === true ? '/index.html' : undefined,
-        },
-      ]),
-    ),
+    proxy: Object.fromEntries(apiPaths.map((p) => [p, { target: 'http://localhost:8000' }])),
   },
 })

@@ -55,6 +55,38 @@ describe('decodeModels', () => {
     expect(model?.perClassF1).toEqual({ a: 0.4 })
   })
 
+  it('reads the current API shape with is_production and the serving ref', () => {
+    const models = decodeModels({
+      serving: { ref: 'sportscan@1', origin: 'bundled' },
+      models: [
+        {
+          ref: 'sportscan@1',
+          name: 'sportscan',
+          version: 1,
+          metrics: {},
+          aliases: [],
+          is_production: false,
+          is_serving: false,
+        },
+        {
+          ref: 'sportscan@2',
+          name: 'sportscan',
+          version: 2,
+          metrics: {},
+          aliases: ['staging'],
+          is_production: true,
+          is_serving: false,
+        },
+      ],
+    })
+    expect(models.map((m) => [m.ref, m.isProduction, m.isServing])).toEqual([
+      ['sportscan@2', true, false],
+      ['sportscan@1', false, true],
+    ])
+    expect(models[0]?.aliases).toEqual(['staging', 'production'])
+    expect(models[0]?.images).toEqual([])
+  })
+
   it('rejects a model without a name', () => {
     expect(() => decodeModels({ models: [{ version: 1 }] })).toThrow(ResponseShapeError)
   })

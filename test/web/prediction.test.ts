@@ -32,6 +32,7 @@ describe('decodePrediction', () => {
       location: null,
       status: 'counted',
       createdAt: '2026-11-26T18:00:00.000Z',
+      correctedLabel: null,
       imageUrl: null,
     })
   })

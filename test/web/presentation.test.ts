@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BALL_LABELS } from '../../src/data/labels.js'
 import { describeBallType, knownBallLabels } from '../../src/web/src/lib/ball-types.js'
 import { formatDay, formatPercent } from '../../src/web/src/lib/format.js'
-import { matchRoute } from '../../src/web/src/lib/routes.js'
+import { matchRoute, PAGE_ROUTES } from '../../src/web/src/lib/routes.js'
 
 describe('describeBallType', () => {
   it('has a friendly name and icon for every label the model knows', () => {
@@ -36,13 +36,27 @@ describe('formatDay', () => {
 
 describe('matchRoute', () => {
   it('maps paths to pages, tolerating a trailing slash', () => {
-    expect(matchRoute('/history').id).toBe('history')
-    expect(matchRoute('/stock/').id).toBe('stock')
-    expect(matchRoute('/models').id).toBe('models')
+    expect(matchRoute('/scans').id).toBe('history')
+    expect(matchRoute('/reports/').id).toBe('stock')
+    expect(matchRoute('/registry').id).toBe('models')
   })
 
   it('shows the scan page for the root and unknown paths', () => {
     expect(matchRoute('/').id).toBe('scan')
     expect(matchRoute('/nope').id).toBe('scan')
+  })
+
+  it('never uses a path the API answers with JSON', () => {
+    const apiPaths = [
+      '/predict',
+      '/predictions',
+      '/history',
+      '/stats',
+      '/stock',
+      '/categories',
+      '/models',
+      '/health',
+    ]
+    for (const route of PAGE_ROUTES) expect(apiPaths).not.toContain(route.path)
   })
 })

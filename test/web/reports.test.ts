@@ -55,7 +55,10 @@ describe('decodeStats', () => {
       needs_review_share: 0.2,
     })
     expect(stats.total).toBe(5)
-    expect(stats.countsPerLabel).toEqual({ baseball: 3, golf_ball: 2 })
+    expect(stats.perLabel).toEqual([
+      { label: 'baseball', count: 3, averageConfidence: null },
+      { label: 'golf_ball', count: 2, averageConfidence: null },
+    ])
     expect(stats.perDay.map((d) => d.day)).toEqual(['2026-11-25', '2026-11-26'])
     expect(stats.perDay[1]).toEqual({ day: '2026-11-26', count: 3, averageConfidence: 0.9, needsReview: 1 })
     expect(stats.needsReviewShare).toBe(0.2)
@@ -71,10 +74,39 @@ describe('decodeStats', () => {
     expect(stats).toEqual({
       total: 7,
       averageConfidence: 0.7,
-      countsPerLabel: { volleyball: 7 },
+      perLabel: [{ label: 'volleyball', count: 7, averageConfidence: null }],
       perDay: [],
       needsReviewShare: null,
     })
+  })
+
+  it('reads the current API shape: per-label list, 0 average and share when empty', () => {
+    const stats = decodeStats({
+      total: 4,
+      average_confidence: 0.75,
+      needs_review: 1,
+      needs_review_share: 0.25,
+      per_label: [
+        { label: 'golf_ball', count: 1, average_confidence: 0.4 },
+        { label: 'baseball', count: 3, average_confidence: 0.86 },
+      ],
+      per_day: [{ day: '2026-11-26', count: 4, needs_review: 1 }],
+      total_predictions: 4,
+      predictions_per_category: { baseball: 3, golf_ball: 1 },
+      model_loaded: true,
+    })
+    expect(stats.perLabel.map((l) => l.label)).toEqual(['baseball', 'golf_ball'])
+    expect(stats.perLabel[0]?.averageConfidence).toBe(0.86)
+    expect(stats.perDay).toEqual([{ day: '2026-11-26', count: 4, averageConfidence: null, needsReview: 1 }])
+    const empty = decodeStats({
+      total: 0,
+      average_confidence: 0,
+      needs_review_share: 0,
+      per_label: [],
+      per_day: [],
+    })
+    expect(empty.averageConfidence).toBeNull()
+    expect(empty.needsReviewShare).toBeNull()
   })
 
   it('accepts per-day counts as a date-keyed map', () => {

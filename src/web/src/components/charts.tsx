@@ -14,7 +14,8 @@ export interface ChartPoint {
   value: number | null
 }
 
-const BOX: PlotBox = { width: 640, height: 240, left: 48, right: 12, top: 12, bottom: 32 }
+// Text is sized in viewBox units, so it stays readable when a phone shrinks the chart to ~300 px.
+const BOX: PlotBox = { width: 600, height: 280, left: 64, right: 16, top: 16, bottom: 40 }
 
 function summary(title: string, points: readonly ChartPoint[], format: (v: number) => string): string {
   const parts = points.map((p) => `${p.label}: ${p.value === null ? 'no data' : format(p.value)}`)
@@ -30,7 +31,7 @@ function Axes({
   points: readonly ChartPoint[]
   format: (v: number) => string
 }) {
-  const shown = new Set(labelIndexes(points.length, 7))
+  const shown = new Set(labelIndexes(points.length, 5))
   return (
     <g class="chart__axes" aria-hidden="true">
       {ticks(top).map((tick) => {
@@ -38,7 +39,7 @@ function Axes({
         return (
           <g key={tick}>
             <line x1={BOX.left} x2={BOX.width - BOX.right} y1={y} y2={y} class="chart__grid" />
-            <text x={BOX.left - 6} y={y + 4} text-anchor="end">
+            <text x={BOX.left - 8} y={y + 7} text-anchor="end">
               {format(tick)}
             </text>
           </g>
@@ -49,7 +50,7 @@ function Axes({
           <text
             key={point.label}
             x={slotCenter(i, points.length, BOX)}
-            y={BOX.height - 10}
+            y={BOX.height - 8}
             text-anchor="middle"
           >
             {point.label}
@@ -133,7 +134,7 @@ export function LineChart({
             class="chart__dot"
             cx={slotCenter(i, points.length, BOX)}
             cy={scaleY(point.value, top, BOX)}
-            r={4}
+            r={6}
           >
             <title>{`${point.label}: ${format(point.value)}`}</title>
           </circle>

@@ -20,7 +20,13 @@ export function NavBar({ current, onNavigate }: { current: PageRoute; onNavigate
                 onNavigate(route.path)
               }}
             >
-              <span aria-hidden="true">{route.icon}</span> {route.title}
+              <span class="nav__icon" aria-hidden="true">
+                {route.icon}
+              </span>{' '}
+              <span class="nav__title">{route.title}</span>
+              <span class="nav__short" aria-hidden="true">
+                {route.shortTitle}
+              </span>
             </a>
           </li>
         ))}

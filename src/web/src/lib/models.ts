@@ -20,7 +20,11 @@ export interface ModelVersion {
   ref: string
   aliases: string[]
   isProduction: boolean
+  /** The server answers scans with this version right now. */
+  isServing: boolean
   createdAt: string | null
+  architecture: string | null
+  datasetVersion: string | null
   accuracy: number | null
   macroF1: number | null
   perClassF1: Readonly<Record<string, number>>
@@ -105,7 +109,13 @@ function readProductionRef(obj: JsonObject): string | null {
   return null
 }
 
-function decodeModel(value: unknown, productionRef: string | null): ModelVersion {
+function readServingRef(obj: JsonObject): string | null {
+  const serving = obj['serving']
+  if (isJsonObject(serving) && typeof serving['ref'] === 'string') return serving['ref']
+  return null
+}
+
+function decodeModel(value: unknown, productionRef: string | null, servingRef: string | null): ModelVersion {
   const what = 'model'
   const obj = expectObject(value, what)
   const name = obj['name']
@@ -130,7 +140,10 @@ function decodeModel(value: unknown, productionRef: string | null): ModelVersion
     ref,
     aliases: isProduction && !aliases.includes('production') ? [...aliases, 'production'] : aliases,
     isProduction,
+    isServing: obj['is_serving'] === true || servingRef === ref,
     createdAt: readOptionalString(obj, 'created_at', what),
+    architecture: readOptionalString(obj, 'architecture', what),
+    datasetVersion: readOptionalString(obj, 'dataset_version', what),
     accuracy: numberOrNull(metrics[firstKey(metrics, ACCURACY_KEYS) ?? '']),
     macroF1: numberOrNull(metrics[firstKey(metrics, F1_KEYS) ?? '']),
     perClassF1: readPerClassF1(metrics),
@@ -144,7 +157,8 @@ export function decodeModels(value: unknown): ModelVersion[] {
   const top = Array.isArray(value) ? {} : expectObject(value, 'models')
   const list = Array.isArray(value) ? value : firstPresent(top, ['models', 'items', 'versions'])
   const productionRef = readProductionRef(top)
+  const servingRef = readServingRef(top)
   return expectArray(list, 'models')
-    .map((entry) => decodeModel(entry, productionRef))
+    .map((entry) => decodeModel(entry, productionRef, servingRef))
     .sort((a, b) => a.name.localeCompare(b.name) || Number(b.version) - Number(a.version))
 }

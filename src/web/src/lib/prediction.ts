@@ -22,6 +22,8 @@ export interface Prediction {
   location: string | null
   status: PredictionStatus
   createdAt: string
+  /** Label a reviewer gave the scan last; null when never corrected. */
+  correctedLabel: string | null
   /** Set when the API says where a kept photo can be fetched. */
   imageUrl: string | null
 }
@@ -55,6 +57,7 @@ export function decodePrediction(value: unknown): Prediction {
     location: readOptionalString(obj, 'location', what),
     status: readStatus(obj, what),
     createdAt: readString(obj, 'created_at', what),
+    correctedLabel: readOptionalString(obj, 'corrected_label', what),
     imageUrl: readOptionalString(obj, 'image_url', what),
   }
 }

@@ -25,10 +25,17 @@ export interface DayStats {
   needsReview: number | null
 }
 
+export interface LabelStats {
+  label: string
+  count: number
+  averageConfidence: number | null
+}
+
 export interface Stats {
   total: number
+  /** Null when there is no scan in the period (the API then sends 0). */
   averageConfidence: number | null
-  countsPerLabel: Readonly<Record<string, number>>
+  perLabel: readonly LabelStats[]
   perDay: readonly DayStats[]
   needsReviewShare: number | null
 }
@@ -84,6 +91,28 @@ function decodePerDay(value: unknown): DayStats[] {
   return days.sort((a, b) => a.day.localeCompare(b.day))
 }
 
+/** Per-label counts as a list of `{label, count, average_confidence}` or a `{label: count}` map; most first. */
+function decodePerLabel(value: unknown): LabelStats[] {
+  if (value === undefined) return []
+  const list = isJsonObject(value)
+    ? Object.entries(toNumberRecord(value, 'counts per label')).map(([label, count]) => ({
+        label,
+        count,
+        averageConfidence: null,
+      }))
+    : expectArray(value, 'counts per label').map((entry) => {
+        const obj = expectObject(entry, 'label stats')
+        const count = obj['count']
+        if (typeof count !== 'number') throw new ResponseShapeError('label stats', '"count" is not a number')
+        return {
+          label: readLabel(obj, 'label stats'),
+          count,
+          averageConfidence: readOptionalNumber(obj, 'average_confidence', 'label stats'),
+        }
+      })
+  return list.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label))
+}
+
 export function decodeStats(value: unknown): Stats {
   const what = 'stats'
   const obj = expectObject(value, what)
@@ -92,13 +121,12 @@ export function decodeStats(value: unknown): Stats {
   const share = firstPresent(obj, ['needs_review_share', 'review_share', 'share_needing_review'])
   return {
     total,
-    averageConfidence: readOptionalNumber(obj, 'average_confidence', what),
-    countsPerLabel: toNumberRecord(
-      firstPresent(obj, ['counts_per_label', 'per_label', 'by_label', 'predictions_per_category']) ?? {},
-      what,
+    averageConfidence: total === 0 ? null : readOptionalNumber(obj, 'average_confidence', what),
+    perLabel: decodePerLabel(
+      firstPresent(obj, ['per_label', 'counts_per_label', 'by_label', 'predictions_per_category']),
     ),
     perDay: decodePerDay(firstPresent(obj, ['per_day', 'counts_per_day', 'by_day', 'daily'])),
-    needsReviewShare: typeof share === 'number' ? share : null,
+    needsReviewShare: typeof share === 'number' && total > 0 ? share : null,
   }
 }
 

@@ -1,17 +1,21 @@
+// Page paths differ from the API's (/history, /stock, /models): the server answers those with JSON even for
+// a browser, so a reload or a shared link of a page must not land on one of them.
 export type PageId = 'scan' | 'history' | 'stock' | 'models'
 
 export interface PageRoute {
   id: PageId
   path: string
   title: string
+  /** For the phone-width navigation bar. */
+  shortTitle: string
   icon: string
 }
 
 export const PAGE_ROUTES: readonly PageRoute[] = [
-  { id: 'scan', path: '/', title: 'Scan', icon: '📷' },
-  { id: 'history', path: '/history', title: 'History', icon: '🗂️' },
-  { id: 'stock', path: '/stock', title: 'Stock & reports', icon: '📊' },
-  { id: 'models', path: '/models', title: 'Models', icon: '🧠' },
+  { id: 'scan', path: '/', title: 'Scan', shortTitle: 'Scan', icon: '📷' },
+  { id: 'history', path: '/scans', title: 'History', shortTitle: 'History', icon: '🗂️' },
+  { id: 'stock', path: '/reports', title: 'Stock & reports', shortTitle: 'Stock', icon: '📊' },
+  { id: 'models', path: '/registry', title: 'Models', shortTitle: 'Models', icon: '🧠' },
 ]
 
 /** The page for a location path; unknown paths (and `/scan`, `/index.html`) show the scan page. */

@@ -3,7 +3,7 @@ import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
-import { knownBallLabels } from '../lib/ball-types.js'
+import { describeBallType, knownBallLabels } from '../lib/ball-types.js'
 import { formatCount, formatDateTime, formatPercent } from '../lib/format.js'
 import {
   createPager,
@@ -31,7 +31,7 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
   if (page.items.length === 0) return <p class="empty">No scans match these filters.</p>
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Scan history">
-      <table class="table">
+      <table class="table table--cards">
         <thead>
           <tr>
             <th scope="col">
@@ -53,18 +53,29 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
         <tbody>
           {page.items.map((item: Prediction) => (
             <tr key={item.id} data-testid="history-row">
-              <td>
+              <td class="cell-thumb">
                 <Thumbnail url={api.imageUrl(item, capabilities)} alt={`Photo ${item.filename}`} />
               </td>
-              <td>
-                <BallLabel label={item.predictedLabel} />
+              <td class="cell-label">
+                <BallLabel label={item.correctedLabel ?? item.predictedLabel} />
+                {item.correctedLabel !== null && item.correctedLabel !== item.predictedLabel && (
+                  <span class="hint corrected">
+                    {' '}
+                    (corrected; model said {describeBallType(item.predictedLabel).name})
+                  </span>
+                )}
               </td>
-              <td class="num">{formatPercent(item.confidence)}</td>
-              <td>
+              <td class="num cell-confidence">{formatPercent(item.confidence)}</td>
+              <td class="cell-status">
                 <StatusBadge status={item.status} />
               </td>
-              <td>{item.location ?? '–'}</td>
-              <td class="nowrap">{formatDateTime(item.createdAt)}</td>
+              <td class="cell-location">
+                <span class="narrow-only" aria-hidden="true">
+                  📍{' '}
+                </span>
+                {item.location ?? '–'}
+              </td>
+              <td class="nowrap cell-time">{formatDateTime(item.createdAt)}</td>
               <td class="hide-narrow">{item.model}</td>
               <td class="hide-narrow facts__wrap">{item.filename}</td>
             </tr>

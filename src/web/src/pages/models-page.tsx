@@ -81,6 +81,7 @@ function ModelCard({
           {model.name} <span class="muted">v{model.version}</span>
         </h2>
         <ul class="tags" aria-label="Aliases">
+          {model.isServing && <li class="badge badge--info">● serving now</li>}
           {model.aliases.map((alias) => (
             <li key={alias} class={`badge ${alias === 'production' ? 'badge--ok' : ''}`}>
               {alias === 'production' ? '★ production' : alias}
@@ -88,7 +89,15 @@ function ModelCard({
           ))}
         </ul>
       </header>
-      {model.createdAt !== null && <p class="muted">Registered {formatDateTime(model.createdAt)}</p>}
+      <p class="muted">
+        {[
+          model.architecture,
+          model.datasetVersion === null ? null : `dataset ${model.datasetVersion}`,
+          model.createdAt === null ? null : `registered ${formatDateTime(model.createdAt)}`,
+        ]
+          .filter((part) => part !== null)
+          .join(' · ')}
+      </p>
       <dl class="tiles">
         <div class="tile">
           <dt>Accuracy</dt>

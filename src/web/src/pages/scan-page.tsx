@@ -61,24 +61,7 @@ function useExplanation(predictionId: string | null): string | null {
 function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl: string }) {
   const heatmapUrl = useExplanation(prediction.id)
   return (
-    <section class="card result" aria-labelledby="result-title" aria-live="polite">
-      <div class="result__images">
-        <figure>
-          <img class="result__photo" src={photoUrl} alt={`Scanned photo ${prediction.filename}`} />
-          <figcaption>Your photo</figcaption>
-        </figure>
-        {heatmapUrl !== null && (
-          <figure>
-            <img
-              class="result__photo"
-              src={heatmapUrl}
-              alt="Heatmap of the parts of the photo the model looked at"
-              data-testid="heatmap"
-            />
-            <figcaption>What the model looked at (Grad-CAM)</figcaption>
-          </figure>
-        )}
-      </div>
+    <section class="card result result--done" aria-labelledby="result-title" aria-live="polite">
       <div class="result__summary">
         <h2 id="result-title" class="result__label" data-testid="predicted-label">
           <BallLabel label={prediction.predictedLabel} />
@@ -102,6 +85,23 @@ function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl
           <dt>File</dt>
           <dd class="facts__wrap">{prediction.filename}</dd>
         </dl>
+      </div>
+      <div class="result__images">
+        <figure>
+          <img class="result__photo" src={photoUrl} alt={`Scanned photo ${prediction.filename}`} />
+          <figcaption>Your photo</figcaption>
+        </figure>
+        {heatmapUrl !== null && (
+          <figure>
+            <img
+              class="result__photo"
+              src={heatmapUrl}
+              alt="Heatmap of the parts of the photo the model looked at"
+              data-testid="heatmap"
+            />
+            <figcaption>What the model looked at (Grad-CAM)</figcaption>
+          </figure>
+        )}
       </div>
     </section>
   )

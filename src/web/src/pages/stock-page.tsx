@@ -9,7 +9,7 @@ import { pivotStock, type Stats, type StockEntry } from '../lib/reports.js'
 import { useAsync } from '../use-async.js'
 
 function StockTableView({ entries }: { entries: readonly StockEntry[] }) {
-  const table = pivotStock(entries)
+  const table = pivotStock(entries, 'No location')
   if (table.rows.length === 0) return <p class="empty">Nothing in stock yet: counted scans appear here.</p>
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Stock per ball type and location">
@@ -57,7 +57,6 @@ function StockTableView({ entries }: { entries: readonly StockEntry[] }) {
 }
 
 function StatsView({ stats }: { stats: Stats }) {
-  const perLabel = Object.entries(stats.countsPerLabel).sort((a, b) => b[1] - a[1])
   return (
     <>
       <dl class="tiles">
@@ -89,7 +88,11 @@ function StatsView({ stats }: { stats: Stats }) {
         <figure class="chart-figure">
           <figcaption>Average confidence per day</figcaption>
           {stats.perDay.every((d) => d.averageConfidence === null) ? (
-            <p class="empty">No confidence figures in this period.</p>
+            <p class="empty">
+              {stats.perDay.length === 0
+                ? 'No scans in this period.'
+                : 'This server does not report confidence per day yet.'}
+            </p>
           ) : (
             <LineChart
               title="Average confidence per day"
@@ -99,7 +102,7 @@ function StatsView({ stats }: { stats: Stats }) {
           )}
         </figure>
       </div>
-      {perLabel.length > 0 && (
+      {stats.perLabel.length > 0 && (
         <div class="table-scroll">
           <table class="table">
             <caption>Scans per ball type</caption>
@@ -112,16 +115,20 @@ function StatsView({ stats }: { stats: Stats }) {
                 <th scope="col" class="num">
                   Share
                 </th>
+                <th scope="col" class="num">
+                  Avg. confidence
+                </th>
               </tr>
             </thead>
             <tbody>
-              {perLabel.map(([label, count]) => (
-                <tr key={label}>
+              {stats.perLabel.map((row) => (
+                <tr key={row.label}>
                   <th scope="row">
-                    <BallLabel label={label} />
+                    <BallLabel label={row.label} />
                   </th>
-                  <td class="num">{formatCount(count)}</td>
-                  <td class="num">{formatPercent(stats.total === 0 ? null : count / stats.total)}</td>
+                  <td class="num">{formatCount(row.count)}</td>
+                  <td class="num">{formatPercent(stats.total === 0 ? null : row.count / stats.total)}</td>
+                  <td class="num">{formatPercent(row.averageConfidence)}</td>
                 </tr>
               ))}
             </tbody>
