@@ -9,10 +9,15 @@
 set -eu
 
 : "${DATASET_DIR:?set DATASET_DIR to the dataset folder (one sub-folder per class)}"
+[ -d "$DATASET_DIR" ] || { echo "retrain: dataset folder $DATASET_DIR does not exist" >&2; exit 2; }
 PIPELINE_FILE="${PIPELINE_FILE:-pipelines/sports-ball-classification.yaml}"
 MODEL_NAME="${MODEL_NAME:-sports-ball-cnn}"
 PROMOTE="${PROMOTE:-true}"
 SPLIT_FILE="${SPLIT_FILE:-}"
+if [ -n "$SPLIT_FILE" ] && [ ! -f "$SPLIT_FILE" ]; then
+  echo "retrain: split file $SPLIT_FILE does not exist (set SPLIT_FILE= to split by fractions)" >&2
+  exit 2
+fi
 EPOCHS="${EPOCHS:-}"
 # the largest accuracy drop still counted as "not worse" (evaluation noise on a small test set)
 GATE_TOLERANCE="${GATE_TOLERANCE:-0}"
@@ -40,8 +45,18 @@ evaluate() {
   fi
 }
 
+# reads `sportscan evaluate --json` from stdin: the whole text, or else its last JSON line
 accuracy_of() {
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s).accuracy;if(typeof a!=="number")process.exit(2);process.stdout.write(String(a))})'
+  node -e '
+let s = ""
+process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  const tryParse = (t) => { try { return JSON.parse(t) } catch { return undefined } }
+  const lines = s.trim().split("\n").reverse()
+  const doc = tryParse(s) ?? lines.map(tryParse).find((v) => v && typeof v === "object")
+  const a = doc && doc.accuracy
+  if (typeof a !== "number") { console.error("retrain: no accuracy in: " + s.slice(0, 500)); process.exit(2) }
+  process.stdout.write(String(a))
+})'
 }
 
 candidate_ref="$MODEL_NAME@latest"

@@ -48,8 +48,11 @@ describe('compose.yaml', () => {
   it('has a trainer under a profile that shares the registry volume and runs the gate script', async () => {
     expect(getPath(service('trainer'), 'profiles')).toEqual(['training'])
     expect(getPath(service('trainer'), 'volumes', 0)).toBe('sportscan-home:/var/lib/sportscan')
-    expect(String(getPath(service('trainer'), 'volumes', 1))).toMatch(/:\/data\/sports-balls:ro$/)
+    expect(String(getPath(service('trainer'), 'volumes', 1))).toMatch(/:\/data:ro$/)
     expect(getPath(service('trainer'), 'environment', 'DATASET_DIR')).toBe('/data/sports-balls')
+    expect(getPath(service('trainer'), 'environment', 'SPLIT_FILE')).toBe(
+      '${SPLIT_FILE-/data/sports-balls-split.json}',
+    )
     expect(getPath(service('trainer'), 'command')).toEqual(['deploy/scripts/retrain.sh'])
     await access(repoPath('deploy/scripts/retrain.sh'))
   })
