@@ -71,3 +71,10 @@ export {
   OperationAbortedError,
   DATA_ERROR_CODES,
 } from './errors.js'
+export {
+  createAugmenter,
+  DEFAULT_AUGMENT,
+  NO_AUGMENT,
+  type AugmentParams,
+  type Augmenter,
+} from './augment.js'

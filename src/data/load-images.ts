@@ -1,7 +1,9 @@
 import os from 'node:os'
 import type { DatasetEntry } from './dataset-manifest.js'
 import { resolveEntryPath } from './load-dataset.js'
+import { BlobMissingError } from './errors.js'
 import { mapConcurrent } from './map-concurrent.js'
+import { hasObject } from './object-store.js'
 import { preprocessImage, type PreprocessOptions, type PreprocessSpec } from './preprocess.js'
 
 export interface LoadImagesOptions extends PreprocessOptions {
@@ -13,6 +15,7 @@ export interface LoadImagesOptions extends PreprocessOptions {
 /**
  * Preprocesses stored dataset images for training or evaluation, in entry order. Each array is exactly what
  * `preprocessImage(file, spec)` returns at inference time for the same bytes: this calls it, nothing else.
+ * Throws BlobMissingError when the object store lost an entry's bytes.
  */
 export async function loadImages(
   home: string,
@@ -27,7 +30,10 @@ export async function loadImages(
     entries,
     concurrency,
     async (entry) => {
-      const pixels = await preprocessImage(resolveEntryPath(home, entry), spec, options)
+      const file = resolveEntryPath(home, entry)
+      const pixels = await preprocessImage(file, spec, options).catch(async (err: unknown) => {
+        throw (await hasObject(home, entry.sha256)) ? err : new BlobMissingError(entry.sha256, entry.path)
+      })
       onProgress?.({ done: ++done, total: entries.length })
       return pixels
     },
