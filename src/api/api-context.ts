@@ -1,0 +1,14 @@
+import type { Config } from '../config/index.js'
+import type { DatabaseHandle } from '../db/index.js'
+import type { Logger } from '../log/index.js'
+import type { ApiMetrics } from './plugins/metrics.js'
+import type { ModelProvider } from './model-holder.js'
+
+/** What every route plugin receives from buildApp: configuration and the shared services. */
+export interface ApiContext {
+  config: Readonly<Config>
+  db: DatabaseHandle
+  models: ModelProvider
+  log: Logger
+  metrics: ApiMetrics
+}

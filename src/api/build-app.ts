@@ -1,0 +1,98 @@
+import fastifyMultipart from '@fastify/multipart'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, {
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import type { Config } from '../config/index.js'
+import type { DatabaseHandle } from '../db/index.js'
+import type { Logger } from '../log/index.js'
+import type { ApiContext } from './api-context.js'
+import { handleError } from './errors.js'
+import type { ModelProvider } from './model-holder.js'
+import { dashboardPlugin } from './plugins/dashboard.js'
+import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
+import { healthRoutes } from './routes/health.js'
+import { historyRoutes } from './routes/history.js'
+import { legacyRoutes } from './routes/legacy.js'
+import { modelRoutes } from './routes/models.js'
+import { ErrorSchema } from './routes/prediction.schemas.js'
+import { predictionRoutes } from './routes/predictions.js'
+import { statsRoutes } from './routes/stats.js'
+import { stockRoutes } from './routes/stock.js'
+
+export interface AppDeps {
+  db: DatabaseHandle
+  log: Logger
+  models: ModelProvider
+  /** Built dashboard (index.html + assets); served at `/` when the folder exists. */
+  webDir?: string
+  /** Reported by GET /health. */
+  version?: string
+}
+
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  Logger,
+  TypeBoxTypeProvider
+>
+
+/** Builds the API, ready for `inject()`; it never listens (start-server.ts does). */
+export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<ApiApp> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // JSON bodies are tiny (corrections); uploads go through multipart, which has its own limits.
+    bodyLimit: 64 * 1024,
+    // Long enough for a batch upload on a slow link; stops slow-loris clients holding sockets forever.
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const ctx: ApiContext = {
+    config,
+    db: deps.db,
+    models: deps.models,
+    log: deps.log,
+    metrics: createApiMetrics(),
+  }
+
+  app.setErrorHandler(handleError)
+  app.addSchema(ErrorSchema)
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: config.serving.maxUploadBytes, files: config.serving.batchLimit },
+  })
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'SportScan API',
+        description: 'Recognises sports balls in photos and keeps warehouse stock.',
+        version: deps.version ?? '0.0.0',
+      },
+    },
+  })
+  await app.register(metricsPlugin, { metrics: ctx.metrics })
+
+  // The API's table of contents: one plugin per resource.
+  await app.register(predictionRoutes, { ctx })
+  await app.register(historyRoutes, { ctx })
+  await app.register(statsRoutes, { ctx })
+  await app.register(stockRoutes, { ctx })
+  await app.register(modelRoutes, { ctx })
+  await app.register(legacyRoutes, { ctx })
+  await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
+  await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  await app.ready()
+  return app
+}

@@ -1,0 +1,214 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+/** The JSON every error answer carries. */
+export interface ErrorBody {
+  code: string
+  message: string
+}
+
+export class PredictionNotFoundError extends Error {
+  readonly code = 'SPS_API_PREDICTION_NOT_FOUND'
+  constructor(readonly id: string) {
+    super(`no prediction with id "${id}"`)
+  }
+}
+
+export class RouteNotFoundError extends Error {
+  readonly code = 'SPS_API_ROUTE_NOT_FOUND'
+  constructor(method: string, url: string) {
+    super(`no route ${method} ${url}`)
+  }
+}
+
+export class FileFieldMissingError extends Error {
+  readonly code = 'SPS_API_FILE_MISSING'
+  constructor(accepted: readonly string[], seen: readonly string[]) {
+    const got = seen.length > 0 ? `; got file field(s) ${seen.map((f) => `"${f}"`).join(', ')}` : ''
+    super(
+      `no file uploaded: send the image as multipart field ${accepted.map((f) => `"${f}"`).join(' or ')}${got}`,
+    )
+  }
+}
+
+export class EmptyUploadError extends Error {
+  readonly code = 'SPS_API_FILE_EMPTY'
+  constructor(filename: string) {
+    super(`the uploaded file "${filename}" is empty`)
+  }
+}
+
+export class NotAnImageError extends Error {
+  readonly code = 'SPS_API_NOT_AN_IMAGE'
+  constructor(filename: string) {
+    super(`"${filename}" is not a JPEG, PNG, WebP, GIF, TIFF or AVIF/HEIF image`)
+  }
+}
+
+export class NotMultipartError extends Error {
+  readonly code = 'SPS_API_NOT_MULTIPART'
+  constructor() {
+    super('send the image as multipart/form-data')
+  }
+}
+
+export class MalformedMultipartError extends Error {
+  readonly code = 'SPS_API_MULTIPART_MALFORMED'
+  constructor(cause: unknown) {
+    super(`malformed multipart body: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  }
+}
+
+export class UploadTooLargeError extends Error {
+  readonly code = 'SPS_API_UPLOAD_TOO_LARGE'
+  constructor(limitBytes: number) {
+    super(`upload larger than the limit of ${limitBytes} bytes`)
+  }
+}
+
+export class TooManyFilesError extends Error {
+  readonly code = 'SPS_API_TOO_MANY_FILES'
+  constructor(limit: number) {
+    super(`too many files: at most ${limit} per request${limit === 1 ? ' (use POST /predict/batch)' : ''}`)
+  }
+}
+
+export class FieldInvalidError extends Error {
+  readonly code = 'SPS_API_FIELD_INVALID'
+  constructor(field: string, reason: string) {
+    super(`field "${field}" ${reason}`)
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'SPS_API_IDEMPOTENCY_KEY_REUSED'
+  constructor() {
+    super('this Idempotency-Key was already used for a different upload')
+  }
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'SPS_API_CURSOR_INVALID'
+  constructor() {
+    super('cursor is not one this API returned')
+  }
+}
+
+export class ModelNotLoadedError extends Error {
+  readonly code = 'SPS_API_MODEL_NOT_LOADED'
+  constructor() {
+    super('no model is loaded yet')
+  }
+}
+
+/**
+ * The one table from error code to HTTP status. Domain codes (SPS_DATA_*, SPS_DB_*, ...) know no HTTP; this
+ * is where they get one. Fastify's and @fastify/multipart's own 4xx codes are listed so they keep their
+ * meaning (and get 415 rather than 406 for a non-multipart body).
+ */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
+  SPS_API_VALIDATION: 400,
+  SPS_API_ROUTE_NOT_FOUND: 404,
+  SPS_API_PREDICTION_NOT_FOUND: 404,
+  SPS_API_FILE_MISSING: 400,
+  SPS_API_FILE_EMPTY: 400,
+  SPS_API_NOT_AN_IMAGE: 415,
+  SPS_API_NOT_MULTIPART: 415,
+  SPS_API_MULTIPART_MALFORMED: 400,
+  SPS_API_UPLOAD_TOO_LARGE: 413,
+  SPS_API_TOO_MANY_FILES: 413,
+  SPS_API_FIELD_INVALID: 400,
+  SPS_API_IDEMPOTENCY_KEY_REUSED: 409,
+  SPS_API_CURSOR_INVALID: 400,
+  SPS_API_MODEL_NOT_LOADED: 503,
+  SPS_API_INTERNAL: 500,
+  SPS_DATA_IMAGE_UNDECODABLE: 400,
+  SPS_DATA_IMAGE_TOO_LARGE: 400,
+  SPS_DATA_IMAGE_FORMAT_UNSUPPORTED: 415,
+  SPS_DB_UNAVAILABLE: 503,
+  SPS_MODEL_INPUT_INVALID: 400,
+  SPS_REGISTRY_MODEL_NOT_FOUND: 404,
+  SPS_REGISTRY_ALIAS_NOT_FOUND: 404,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 415,
+  FST_ERR_CTP_BODY_TOO_LARGE: 413,
+  FST_ERR_CTP_EMPTY_JSON_BODY: 400,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 400,
+  FST_REQ_FILE_TOO_LARGE: 413,
+  FST_FILES_LIMIT: 413,
+  FST_PARTS_LIMIT: 413,
+  FST_FIELDS_LIMIT: 413,
+  FST_PROTO_VIOLATION: 400,
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 415,
+  FST_INVALID_JSON_FIELD_ERROR: 400,
+  FST_MP_PREMATURE_CLOSE: 400,
+})
+
+/** Error codes of pg / Node sockets meaning "the server is not reachable", not "your query is wrong". */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+])
+const CONNECTION_MESSAGES =
+  /timeout exceeded when trying to connect|connection terminated|connection.*(closed|ended)|pglite is closed|cannot use a pool after calling end|client has encountered a connection error/i
+
+/** True when `err` (or one of its causes) says the database could not be reached. */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (code === 'SPS_DB_UNAVAILABLE') return true
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
+    if (CONNECTION_MESSAGES.test(e.message)) return true
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnreachable(inner))) return true
+  }
+  return false
+}
+
+/** Maps any thrown value to the status and body the client sees. Unknown errors become a bare 500. */
+export function toErrorReply(err: unknown): { status: number; body: ErrorBody } {
+  if (isDatabaseUnreachable(err)) {
+    return {
+      status: 503,
+      body: { code: 'SPS_DB_UNAVAILABLE', message: 'the database is not answering; retry shortly' },
+    }
+  }
+  const fastifyErr = err as Partial<FastifyError> | undefined
+  if (fastifyErr?.validation) {
+    return {
+      status: 400,
+      body: { code: 'SPS_API_VALIDATION', message: fastifyErr.message ?? 'invalid request' },
+    }
+  }
+  const code = typeof fastifyErr?.code === 'string' ? fastifyErr.code : undefined
+  const mapped = code === undefined ? undefined : STATUS_BY_CODE[code]
+  // Fastify's own client errors we did not list keep their status; everything else is our bug.
+  const status =
+    mapped ??
+    (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode < 500 ? fastifyErr.statusCode : 500)
+  if (status >= 500 && status !== 503) {
+    return { status: 500, body: { code: 'SPS_API_INTERNAL', message: 'Internal Server Error' } }
+  }
+  return {
+    status,
+    body: { code: code ?? 'SPS_API_BAD_REQUEST', message: err instanceof Error ? err.message : String(err) },
+  }
+}
+
+/** Fastify error handler: answers `{code, message}`; logs server errors with their stack, client ones briefly. */
+export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): ErrorBody {
+  const { status, body } = toErrorReply(err)
+  if (status >= 500) request.log.error({ err, code: body.code }, 'request failed')
+  else request.log.info({ code: body.code, status }, body.message)
+  void reply.status(status)
+  if (status === 503) void reply.header('retry-after', '2')
+  return body
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { BALL_LABELS } from '../../data/index.js'
+import { listModels } from '../../registry/index.js'
+import type { ApiContext } from '../api-context.js'
+import { errorResponses } from './prediction.schemas.js'
+
+const ModelSchema = Type.Object({
+  ref: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  architecture: Type.String(),
+  dataset_version: Type.Union([Type.String(), Type.Null()]),
+  metrics: Type.Record(Type.String(), Type.Unknown()),
+  aliases: Type.Array(Type.String()),
+  is_production: Type.Boolean(),
+  is_serving: Type.Boolean({ description: 'Whether this server answers with this version right now' }),
+  created_at: Type.String({ format: 'date-time' }),
+})
+
+export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  app.get(
+    '/categories',
+    {
+      schema: {
+        summary: 'Labels the served model answers with',
+        tags: ['models'],
+        response: { 200: Type.Object({ categories: Type.Array(Type.String()), count: Type.Integer() }) },
+      },
+    },
+    async () => {
+      const categories = [...(ctx.models.current()?.classifier.labels ?? BALL_LABELS)]
+      return { categories, count: categories.length }
+    },
+  )
+
+  app.get(
+    '/models',
+    {
+      schema: {
+        summary: 'Registered model versions, their metrics, and which one is production',
+        tags: ['models'],
+        response: {
+          200: Type.Object({
+            serving: Type.Union([Type.Object({ ref: Type.String(), origin: Type.String() }), Type.Null()]),
+            models: Type.Array(ModelSchema),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => {
+      const served = ctx.models.current()
+      const models = await listModels(ctx.db.db)
+      return {
+        serving: served ? { ref: served.classifier.ref, origin: served.source.origin } : null,
+        models: models.map((m) => ({
+          ref: m.ref,
+          name: m.row.name,
+          version: m.row.version,
+          architecture: m.row.architecture,
+          dataset_version: m.row.datasetVersion,
+          metrics: m.row.metrics,
+          aliases: m.aliases,
+          is_production: m.aliases.includes('production'),
+          is_serving: served?.classifier.ref === m.ref,
+          created_at: m.row.createdAt.toISOString(),
+        })),
+      }
+    },
+  )
+}

@@ -1,0 +1,247 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { BALL_LABELS } from '../../data/index.js'
+import { NOT_A_BALL, correctPrediction, listCorrections } from '../../db/queries/corrections.js'
+import { deletePrediction, getPrediction } from '../../db/queries/predictions.js'
+import type { ApiContext } from '../api-context.js'
+import { PredictionNotFoundError, UploadTooLargeError, toErrorReply } from '../errors.js'
+import { readUploads } from '../read-uploads.js'
+import { recordScans, type ScanOutcome } from '../record-scans.js'
+import {
+  ErrorSchema,
+  PredictionIdParams,
+  PredictionSchema,
+  errorResponses,
+  toPrediction,
+} from './prediction.schemas.js'
+
+/** File field names the v1 clients and the dashboard use. */
+const FILE_FIELDS = ['img', 'file', 'image'] as const
+const BATCH_FILE_FIELDS = [...FILE_FIELDS, 'files', 'images'] as const
+const TEXT_FIELDS = ['location', 'source'] as const
+/** Multipart headers and text fields on top of the files themselves. */
+const MULTIPART_OVERHEAD_BYTES = 256 * 1024
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
+})
+
+const uploadErrors = { ...errorResponses, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema } as const
+
+const BatchResultSchema = Type.Object({
+  index: Type.Integer(),
+  filename: Type.String(),
+  status_code: Type.Integer({ description: 'What this file alone would have been answered' }),
+  prediction: Type.Union([PredictionSchema, Type.Null()]),
+  error: Type.Union([ErrorSchema, Type.Null()]),
+})
+
+const CorrectionSchema = Type.Object({
+  id: Type.Integer(),
+  prediction_id: Type.String({ format: 'uuid' }),
+  old_label: Type.String(),
+  new_label: Type.String(),
+  corrected_by: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+})
+
+const CORRECTION_LABELS = [...BALL_LABELS, NOT_A_BALL]
+
+const multipartDoc = {
+  consumes: ['multipart/form-data'],
+  description: `multipart/form-data with the image in field ${FILE_FIELDS.join(', ')} and optional text fields location and source`,
+}
+
+export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const { serving } = ctx.config
+
+  /** Refuses a body that announces more bytes than the files allowed could take, before reading any of it. */
+  const refuseOversizedBody = (maxFiles: number) => async (request: FastifyRequest) => {
+    const announced = Number(request.headers['content-length'])
+    if (
+      Number.isFinite(announced) &&
+      announced > serving.maxUploadBytes * maxFiles + MULTIPART_OVERHEAD_BYTES
+    ) {
+      throw new UploadTooLargeError(serving.maxUploadBytes * maxFiles)
+    }
+  }
+
+  const countOutcomes = (outcomes: ScanOutcome[]) => {
+    for (const o of outcomes) {
+      if (o.row && o.isNew) ctx.metrics.predictions.inc({ label: o.row.predictedLabel, status: o.row.status })
+      if (o.error) ctx.metrics.rejectedUploads.inc({ code: toErrorReply(o.error).body.code })
+    }
+  }
+
+  app.post(
+    '/predict',
+    {
+      preValidation: refuseOversizedBody(1),
+      schema: {
+        summary: 'Classify one photo and store the scan',
+        tags: ['predictions'],
+        ...multipartDoc,
+        headers: IdempotencyHeaders,
+        response: { 200: PredictionSchema, ...uploadErrors },
+      },
+    },
+    async (request, reply) => {
+      const form = await readUploads(request, {
+        fileFields: FILE_FIELDS,
+        textFields: TEXT_FIELDS,
+        maxFiles: 1,
+        maxFileBytes: serving.maxUploadBytes,
+        maxFieldChars: 200,
+        isOversizeFatal: true,
+      })
+      const outcomes = await recordScans(ctx, form.files, {
+        location: form.fields.location || null,
+        source: form.fields.source || null,
+        idempotencyKey: request.headers['idempotency-key'] ?? null,
+        isBatch: false,
+      })
+      countOutcomes(outcomes)
+      const [outcome] = outcomes
+      if (!outcome) throw new Error('no outcome for the upload')
+      if (outcome.error) throw outcome.error
+      if (!outcome.isNew) void reply.header('idempotent-replayed', 'true')
+      return toPrediction(outcome.row)
+    },
+  )
+
+  app.post(
+    '/predict/batch',
+    {
+      preValidation: refuseOversizedBody(serving.batchLimit),
+      schema: {
+        summary: `Classify up to ${serving.batchLimit} photos; a bad file fails alone`,
+        tags: ['predictions'],
+        ...multipartDoc,
+        headers: IdempotencyHeaders,
+        response: {
+          200: Type.Object({
+            results: Type.Array(BatchResultSchema),
+            stored: Type.Integer(),
+            failed: Type.Integer(),
+          }),
+          ...uploadErrors,
+        },
+      },
+    },
+    async (request) => {
+      const form = await readUploads(request, {
+        fileFields: BATCH_FILE_FIELDS,
+        textFields: TEXT_FIELDS,
+        maxFiles: serving.batchLimit,
+        maxFileBytes: serving.maxUploadBytes,
+        maxFieldChars: 200,
+        isOversizeFatal: false,
+      })
+      const outcomes = await recordScans(ctx, form.files, {
+        location: form.fields.location || null,
+        source: form.fields.source || null,
+        idempotencyKey: request.headers['idempotency-key'] ?? null,
+        isBatch: true,
+      })
+      countOutcomes(outcomes)
+      const results = outcomes.map((o, index) => {
+        const filename = form.files[index]?.filename ?? ''
+        if (o.row) return { index, filename, status_code: 200, prediction: toPrediction(o.row), error: null }
+        const { status, body } = toErrorReply(o.error)
+        if (status >= 500) request.log.error({ err: o.error, index }, 'batch item failed')
+        return { index, filename, status_code: status, prediction: null, error: body }
+      })
+      const stored = results.filter((r) => r.prediction !== null).length
+      return { results, stored, failed: results.length - stored }
+    },
+  )
+
+  app.get(
+    '/predictions/:id',
+    {
+      schema: {
+        summary: 'One stored scan, with its corrections',
+        tags: ['predictions'],
+        params: PredictionIdParams,
+        response: {
+          200: Type.Intersect([PredictionSchema, Type.Object({ corrections: Type.Array(CorrectionSchema) })]),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const [row, corrections] = await Promise.all([
+        getPrediction(ctx.db.db, request.params.id),
+        listCorrections(ctx.db.db, request.params.id),
+      ])
+      if (!row) throw new PredictionNotFoundError(request.params.id)
+      return { ...toPrediction(row), corrections: corrections.map(toCorrection) }
+    },
+  )
+
+  app.delete(
+    '/predictions/:id',
+    {
+      schema: {
+        summary: 'Delete one scan (its corrections go with it)',
+        tags: ['predictions'],
+        params: PredictionIdParams,
+        response: { 200: Type.Object({ deleted: Type.Literal(true), id: Type.String() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      if (!(await deletePrediction(ctx.db.db, request.params.id))) {
+        throw new PredictionNotFoundError(request.params.id)
+      }
+      return { deleted: true as const, id: request.params.id }
+    },
+  )
+
+  app.post(
+    '/predictions/:id/correction',
+    {
+      schema: {
+        summary: 'Record the right label for a scan (not_a_ball takes it out of stock)',
+        tags: ['predictions'],
+        params: PredictionIdParams,
+        body: Type.Object(
+          { label: Type.Union(CORRECTION_LABELS.map((l) => Type.Literal(l))) },
+          { additionalProperties: false },
+        ),
+        response: { 201: CorrectionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const row = await correctPrediction(ctx.db.db, {
+        predictionId: request.params.id,
+        newLabel: request.body.label,
+        // TODO(#8): the reviewer's API key name once auth lands.
+        correctedBy: null,
+      })
+      if (!row) throw new PredictionNotFoundError(request.params.id)
+      void reply.status(201)
+      return toCorrection(row)
+    },
+  )
+}
+
+function toCorrection(row: {
+  id: number
+  predictionId: string
+  oldLabel: string
+  newLabel: string
+  correctedBy: string | null
+  createdAt: Date
+}) {
+  return {
+    id: row.id,
+    prediction_id: row.predictionId,
+    old_label: row.oldLabel,
+    new_label: row.newLabel,
+    corrected_by: row.correctedBy,
+    created_at: row.createdAt.toISOString(),
+  }
+}

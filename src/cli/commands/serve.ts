@@ -1,0 +1,28 @@
+import type { Command } from 'commander'
+import { startServer } from '../../api/start-server.js'
+import type { CliContext } from '../context.js'
+
+/** `sportscan serve`: the HTTP API (and dashboard) on config.server, until SIGTERM/SIGINT. */
+export function register(program: Command, getContext: () => CliContext): void {
+  program
+    .command('serve')
+    .description(
+      'Serve the HTTP API and dashboard (PORT, HOST, DATABASE_URL or embedded PGlite under SPORTSCAN_HOME)',
+    )
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)', (v) => Number.parseInt(v, 10))
+    .option('--host <host>', 'address to bind (overrides HOST)')
+    .action(async (opts: { port?: number; host?: string }) => {
+      const { config, log } = getContext()
+      const server = await startServer({
+        config: {
+          ...config,
+          server: { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port },
+        },
+        log,
+        handleSignals: true,
+      })
+      console.log(`SportScan API on ${server.url} (docs: ${server.url}/docs)`)
+      // Keep the command pending until the signal handler has shut the server down and exited.
+      await new Promise<never>(() => undefined)
+    })
+}

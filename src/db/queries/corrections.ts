@@ -1,0 +1,50 @@
+import { desc, eq } from 'drizzle-orm'
+import type { Database } from '../client.js'
+import { corrections, predictions, type CorrectionRow } from '../schema.js'
+
+/** A reviewer's label for a scan that is not a ball at all; it takes the scan out of stock. */
+export const NOT_A_BALL = 'not_a_ball'
+
+/**
+ * Records a correction of one prediction: the old label is what the scan counted as until now (the last
+ * correction, else the model's label). The prediction row is locked so two reviewers correcting the same scan
+ * at once record a consistent old -> new chain. Undefined when the prediction does not exist.
+ */
+export async function correctPrediction(
+  db: Database,
+  input: { predictionId: string; newLabel: string; correctedBy: string | null },
+): Promise<CorrectionRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [prediction] = await tx
+      .select({ predictedLabel: predictions.predictedLabel })
+      .from(predictions)
+      .where(eq(predictions.id, input.predictionId))
+      .for('update')
+    if (!prediction) return undefined
+    const [previous] = await tx
+      .select({ newLabel: corrections.newLabel })
+      .from(corrections)
+      .where(eq(corrections.predictionId, input.predictionId))
+      .orderBy(desc(corrections.createdAt), desc(corrections.id))
+      .limit(1)
+    const [row] = await tx
+      .insert(corrections)
+      .values({
+        predictionId: input.predictionId,
+        oldLabel: previous?.newLabel ?? prediction.predictedLabel,
+        newLabel: input.newLabel,
+        correctedBy: input.correctedBy,
+      })
+      .returning()
+    return row
+  })
+}
+
+/** Every correction of one prediction, oldest first (history shows the chain). */
+export async function listCorrections(db: Database, predictionId: string): Promise<CorrectionRow[]> {
+  return db
+    .select()
+    .from(corrections)
+    .where(eq(corrections.predictionId, predictionId))
+    .orderBy(corrections.createdAt, corrections.id)
+}
