@@ -1,0 +1,75 @@
+/** The pipeline file cannot be used; `problems` lists every one found, each naming its place. */
+export class PipelineSpecError extends Error {
+  readonly code = 'SPS_PIPELINE_SPEC_INVALID'
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`pipeline ${file} is invalid:\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+export class PipelineOverrideError extends Error {
+  readonly code = 'SPS_PIPELINE_BAD_OVERRIDE'
+  constructor(
+    readonly override: string,
+    reason: string,
+  ) {
+    super(`--set ${override}: ${reason}`)
+  }
+}
+
+export class StepFailedError extends Error {
+  readonly code = 'SPS_PIPELINE_STEP_FAILED'
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    const code = (cause as { code?: unknown } | undefined)?.code
+    super(`step "${step}" failed${typeof code === 'string' ? ` [${code}]` : ''}: ${reason}`, { cause })
+  }
+}
+
+export class StepInputMissingError extends Error {
+  readonly code = 'SPS_PIPELINE_STEP_INPUT_MISSING'
+  constructor(
+    readonly step: string,
+    readonly upstream: string,
+    runDir: string,
+  ) {
+    super(
+      `step "${step}" needs the result of step "${upstream}", which ${runDir} does not hold: run it first`,
+    )
+  }
+}
+
+export class StepOutputInvalidError extends Error {
+  readonly code = 'SPS_PIPELINE_STEP_OUTPUT_INVALID'
+  constructor(
+    readonly step: string,
+    reason: string,
+  ) {
+    super(`step "${step}" produced invalid outputs: ${reason}`)
+  }
+}
+
+export class UnknownStepError extends Error {
+  readonly code = 'SPS_PIPELINE_UNKNOWN_STEP'
+  constructor(
+    readonly step: string,
+    known: readonly string[],
+  ) {
+    super(`pipeline has no step "${step}" (steps: ${known.join(', ')})`)
+  }
+}
+
+export class StepParamsInvalidError extends Error {
+  readonly code = 'SPS_PIPELINE_STEP_PARAMS_INVALID'
+  constructor(
+    readonly step: string,
+    reason: string,
+  ) {
+    super(`step "${step}": ${reason}`)
+  }
+}

@@ -1,0 +1,36 @@
+export { parsePipelineSpec, readPipelineSpec, type PipelineSpec, type ParamValue } from './pipeline-spec.js'
+export {
+  loadPipeline,
+  resolvePipeline,
+  type ResolvedPipeline,
+  type ResolvedStep,
+  type ResolveOptions,
+} from './resolve-pipeline.js'
+export {
+  defineStep,
+  createStepTypeRegistry,
+  type AnyStepType,
+  type JsonValue,
+  type StepContext,
+  type StepServices,
+  type StepType,
+  type StepTypeRegistry,
+  type StoredStepResult,
+} from './step-type.js'
+export { computeStepKey, canonicalJson, stepCacheRoot } from './step-cache.js'
+export { executeStep, runPipelineStep, type StepEvent, type StepRecord } from './run-step.js'
+export {
+  runPipeline,
+  type PipelineRunResult,
+  type RunPipelineOptions,
+  type StepSummary,
+} from './run-pipeline.js'
+export {
+  PipelineOverrideError,
+  PipelineSpecError,
+  StepFailedError,
+  StepInputMissingError,
+  StepOutputInvalidError,
+  StepParamsInvalidError,
+  UnknownStepError,
+} from './errors.js'

@@ -1,0 +1,107 @@
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { insertPipelineRun, updatePipelineRun } from '../db/queries/pipeline-runs.js'
+import { StepFailedError } from './errors.js'
+import type { ResolvedPipeline } from './resolve-pipeline.js'
+import { executeStep, writeStepRecord, type ExecuteStepOptions, type StepRecord } from './run-step.js'
+import type { JsonValue } from './step-type.js'
+
+/** One step as recorded in `pipeline_runs.steps`. */
+export interface StepSummary {
+  name: string
+  type: string
+  status: 'succeeded' | 'cached' | 'failed' | 'skipped'
+  isCached: boolean
+  seconds: number
+  key: string | null
+  outputs: Record<string, JsonValue>
+  error?: string
+}
+
+export interface PipelineRunResult {
+  runId: string
+  runDir: string
+  status: 'succeeded' | 'failed'
+  steps: StepSummary[]
+  /** Every object-valued output of kind `metrics`, merged in step order. */
+  metrics: Record<string, JsonValue>
+  seconds: number
+  error?: StepFailedError
+}
+
+export interface RunPipelineOptions extends ExecuteStepOptions {
+  /** Where step records go; defaults to `<home>/pipeline-runs/<runId>`. */
+  runDir?: string
+}
+
+/**
+ * Runs every step in dependency order, each from the cache when its key is unchanged, and records the run
+ * in `pipeline_runs`. A failing step stops the run; the results of steps before it stay cached.
+ */
+export async function runPipeline(
+  pipeline: ResolvedPipeline,
+  options: RunPipelineOptions,
+): Promise<PipelineRunResult> {
+  const started = performance.now()
+  const row = await insertPipelineRun(options.db, { pipeline: pipeline.name, params: pipeline.params })
+  const runDir = options.runDir ?? path.join(options.home, 'pipeline-runs', row.id)
+  const log = options.log.child({ pipeline: pipeline.name, runId: row.id })
+  const records = new Map<string, StepRecord>()
+  const steps: StepSummary[] = pipeline.steps.map((s) => ({
+    name: s.name,
+    type: s.type.name,
+    status: 'skipped',
+    isCached: false,
+    seconds: 0,
+    key: null,
+    outputs: {},
+  }))
+  const metrics: Record<string, JsonValue> = {}
+  let error: StepFailedError | undefined
+
+  for (const [i, step] of pipeline.steps.entries()) {
+    const summary = steps[i]
+    if (!summary) continue
+    try {
+      const record = await executeStep(step, records, { ...options, log })
+      records.set(step.name, record)
+      await writeStepRecord(runDir, record)
+      Object.assign(summary, {
+        status: record.isCached ? 'cached' : 'succeeded',
+        isCached: record.isCached,
+        seconds: record.seconds,
+        key: record.key,
+        outputs: record.outputs,
+      })
+      for (const [name, port] of Object.entries(step.type.outputs)) {
+        const value = record.outputs[name]
+        if (port.kind === 'metrics' && value && typeof value === 'object' && !Array.isArray(value)) {
+          Object.assign(metrics, value)
+        }
+      }
+    } catch (err) {
+      error = err instanceof StepFailedError ? err : new StepFailedError(step.name, err)
+      Object.assign(summary, { status: 'failed', error: error.message })
+      log.error({ err: error, step: step.name }, 'pipeline step failed')
+    }
+    await updatePipelineRun(options.db, row.id, { steps: steps.map((s) => ({ ...s })) })
+    if (error) break
+  }
+
+  const status = error ? 'failed' : 'succeeded'
+  await updatePipelineRun(options.db, row.id, {
+    status,
+    metrics,
+    error: error?.message ?? null,
+    finishedAt: new Date(),
+  })
+  return {
+    runId: row.id,
+    runDir,
+    status,
+    steps,
+    metrics,
+    seconds: (performance.now() - started) / 1000,
+    ...(error ? { error } : {}),
+  }
+}
