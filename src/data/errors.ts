@@ -50,6 +50,16 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
+export class DatasetVersionAmbiguousError extends Error {
+  readonly code = 'SPS_DATA_VERSION_AMBIGUOUS'
+  constructor(
+    readonly prefix: string,
+    readonly matches: string[],
+  ) {
+    super(`dataset version prefix "${prefix}" matches ${matches.length} versions; give more characters`)
+  }
+}
+
 export class ManifestInvalidError extends Error {
   readonly code = 'SPS_DATA_MANIFEST_INVALID'
   constructor(
@@ -123,6 +133,7 @@ export const DATA_ERROR_CODES = [
   'SPS_DATA_SOURCE_INVALID',
   'SPS_DATA_EMPTY',
   'SPS_DATA_DATASET_NOT_FOUND',
+  'SPS_DATA_VERSION_AMBIGUOUS',
   'SPS_DATA_MANIFEST_INVALID',
   'SPS_DATA_BLOB_MISSING',
   'SPS_DATA_SPLIT_FILE_INVALID',

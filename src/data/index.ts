@@ -32,7 +32,13 @@ export {
   type ImportResult,
   type SkippedFile,
 } from './import-dataset.js'
-export { loadManifest, listDatasets, resolveEntryPath, type DatasetSummary } from './load-dataset.js'
+export {
+  loadManifest,
+  listDatasets,
+  resolveDatasetVersion,
+  resolveEntryPath,
+  type DatasetSummary,
+} from './load-dataset.js'
 export { datasetStats, type DatasetStats, type Spread } from './dataset-stats.js'
 export { loadImages, type LoadImagesOptions } from './load-images.js'
 export {
@@ -62,6 +68,7 @@ export {
   DatasetSourceError,
   EmptyDatasetError,
   DatasetNotFoundError,
+  DatasetVersionAmbiguousError,
   ManifestInvalidError,
   BlobMissingError,
   SplitFileError,

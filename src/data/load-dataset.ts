@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { listDatasetRows, type DatasetRow, type Queryable } from '../db/index.js'
 import { parseManifest, type DatasetEntry, type DatasetManifest } from './dataset-manifest.js'
-import { DatasetNotFoundError, ManifestInvalidError } from './errors.js'
+import { DatasetNotFoundError, DatasetVersionAmbiguousError, ManifestInvalidError } from './errors.js'
 import { manifestPath, objectPath } from './object-store.js'
 
 const VERSION_PATTERN = /^[0-9a-f]{64}$/
@@ -39,6 +39,19 @@ export type DatasetSummary = DatasetRow
 /** Every recorded dataset version, newest first. */
 export async function listDatasets(db: Queryable): Promise<DatasetSummary[]> {
   return listDatasetRows(db)
+}
+
+/**
+ * Expands a version prefix typed by a person (`data show 155bb9f8`) to the one recorded version it starts
+ * with. Throws DatasetNotFoundError when none does, DatasetVersionAmbiguousError when several do.
+ */
+export async function resolveDatasetVersion(db: Queryable, prefix: string): Promise<string> {
+  const wanted = prefix.trim().toLowerCase()
+  if (!/^[0-9a-f]{1,64}$/.test(wanted)) throw new DatasetNotFoundError(prefix)
+  const matches = (await listDatasetRows(db)).map((r) => r.version).filter((v) => v.startsWith(wanted))
+  if (matches.length === 0) throw new DatasetNotFoundError(prefix)
+  if (matches.length > 1) throw new DatasetVersionAmbiguousError(prefix, matches)
+  return matches[0] ?? wanted
 }
 
 /** Path of the stored bytes of an entry (content-addressed, so shared by every version holding them). */

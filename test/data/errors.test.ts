@@ -11,6 +11,7 @@ describe('data errors', () => {
       DatasetSourceError: new data.DatasetSourceError('missing'),
       EmptyDatasetError: new data.EmptyDatasetError('/x'),
       DatasetNotFoundError: new data.DatasetNotFoundError('v'),
+      DatasetVersionAmbiguousError: new data.DatasetVersionAmbiguousError('ab', ['abc', 'abd']),
       ManifestInvalidError: new data.ManifestInvalidError('f', ['p']),
       BlobMissingError: new data.BlobMissingError('s', 'p'),
       SplitFileError: new data.SplitFileError('f', 'r'),
