@@ -44,6 +44,17 @@ export {
   type FitTemperatureOptions,
 } from './calibration.js'
 export {
+  renderConfusionMatrix,
+  writeConfusionMatrixPng,
+  type ConfusionMatrixPlotOptions,
+} from './plots/confusion-matrix.js'
+export {
+  renderLearningCurves,
+  writeLearningCurvesPng,
+  type LearningCurvesPlotOptions,
+} from './plots/learning-curves.js'
+export type { RenderedPlot } from './plots/svg-to-png.js'
+export {
   ModelArtifactError,
   InvalidArchitectureParamError,
   UnknownArchitectureError,
