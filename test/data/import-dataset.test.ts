@@ -2,10 +2,13 @@ import { cp, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test as it, testDrivers } from '../fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { insertDatasetRow } from '../../src/db/index.js'
 import {
   computeDatasetVersion,
   datasetStats,
   DatasetNotFoundError,
+  DatasetSourceError,
+  DatasetVersionAmbiguousError,
   EmptyDatasetError,
   hashBuffer,
   importDataset,
@@ -14,6 +17,7 @@ import {
   manifestPath,
   ManifestInvalidError,
   OperationAbortedError,
+  resolveDatasetVersion,
   resolveEntryPath,
   UnknownClassFolderError,
   type ImportProgress,
@@ -148,6 +152,42 @@ describe.each(testDrivers)('importDataset (%s)', (driver) => {
     }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(UnknownClassFolderError)
     expect(err).toMatchObject({ code: 'SPS_DATA_UNKNOWN_CLASS', folders: ['Cats', 'footballs'] })
+  })
+
+  it('refuses a source that is not a folder', async ({ tmpDir, log }) => {
+    await writeTree(tmpDir, { 'file.txt': 'x' })
+    for (const source of [path.join(tmpDir, 'file.txt'), path.join(tmpDir, 'missing')]) {
+      await expect(
+        importDataset(source, { home: path.join(tmpDir, 'h'), db: database.handle.db, log }),
+      ).rejects.toBeInstanceOf(DatasetSourceError)
+    }
+  })
+
+  it('expands a unique version prefix and refuses unknown or ambiguous ones', async ({ tmpDir, log }) => {
+    await writeTree(path.join(tmpDir, 'src'), {
+      'hockey_puck/a.png': await makeImage('png', { colour: '#123456' }),
+    })
+    const { db } = database.handle
+    const { version } = await importDataset(path.join(tmpDir, 'src'), {
+      home: path.join(tmpDir, 'h'),
+      db,
+      log,
+    })
+    expect(await resolveDatasetVersion(db, version.slice(0, 16))).toBe(version)
+    expect(await resolveDatasetVersion(db, version.toUpperCase())).toBe(version)
+    await expect(resolveDatasetVersion(db, 'not-hex')).rejects.toBeInstanceOf(DatasetNotFoundError)
+    // Two recorded versions sharing a prefix: made as rows, since real hashes rarely collide on purpose.
+    for (const digit of ['0', '1']) {
+      await insertDatasetRow(db, {
+        version: `fe${digit.repeat(62)}`,
+        source: 'made-up',
+        imageCount: 1,
+        classCounts: { golf_ball: 1 },
+      })
+    }
+    await expect(resolveDatasetVersion(db, 'fe')).rejects.toBeInstanceOf(DatasetVersionAmbiguousError)
+    expect(await resolveDatasetVersion(db, 'fe1')).toBe(`fe${'1'.repeat(62)}`)
+    await expect(resolveDatasetVersion(db, 'fe2')).rejects.toBeInstanceOf(DatasetNotFoundError)
   })
 
   it('refuses a folder with no usable image', async ({ tmpDir, log }) => {
