@@ -1,21 +1,32 @@
 import * as tf from '@tensorflow/tfjs'
 // Imported for its side effect first: the stock wasm kernels must be registered before we replace one.
 import '@tensorflow/tfjs-backend-wasm'
+import { createBatchMatMul } from './batch-mat-mul.js'
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js'
 import { createConv2dBackpropInput } from './conv2d-backprop-input.js'
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js'
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js'
+import { MissingKernelError } from './errors.js'
+import { createFusedBatchNormGrad } from './fused-batch-norm-grad.js'
+import { createMeanGrad } from './mean-grad.js'
+import { createTile } from './tile.js'
 
-/** Kernels we add to (or, for Conv2DBackpropInput, replace in) the wasm backend, for conv-net training. */
+/** Kernels we add to (or, for Conv2DBackpropInput and BatchMatMul, speed up in) the wasm backend, for training. */
 export const WASM_GRADIENT_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'BatchMatMul',
+  'Tile',
 ] as const
 export type WasmGradientKernelName = (typeof WASM_GRADIENT_KERNELS)[number]
 
+/** Gradients we replace (for the wasm backend only; on other backends they call the stock ones). */
+export const WASM_GRADIENT_OVERRIDES = ['FusedBatchNorm', 'Mean'] as const
+
 const ours = new Set<tf.KernelFunc>()
+const ourGradients = new Set<tf.GradConfig['gradFunc']>()
 
 function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undefined): tf.KernelFunc {
   switch (name) {
@@ -28,11 +39,28 @@ function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undef
       return depthwiseConv2dBackpropFilter
     case 'DepthwiseConv2dNativeBackpropInput':
       return depthwiseConv2dBackpropInput
+    case 'BatchMatMul':
+      if (stock === undefined) throw new MissingKernelError(name)
+      return createBatchMatMul(stock)
+    case 'Tile':
+      if (stock === undefined) throw new MissingKernelError(name)
+      return createTile(stock)
   }
 }
 
-/** Registers our gradient kernels for the wasm backend; calling it again changes nothing. */
+function registerGradients(): void {
+  for (const name of WASM_GRADIENT_OVERRIDES) {
+    const stock = tf.getGradient(name)
+    if (ourGradients.has(stock.gradFunc)) continue
+    const config = name === 'FusedBatchNorm' ? createFusedBatchNormGrad(stock) : createMeanGrad(stock)
+    ourGradients.add(config.gradFunc)
+    tf.registerGradient(config)
+  }
+}
+
+/** Registers our kernels (and gradients) for the wasm backend; calling it again changes nothing. */
 export function registerWasmGradientKernels(): readonly WasmGradientKernelName[] {
+  registerGradients()
   for (const name of WASM_GRADIENT_KERNELS) {
     const existing = tf.getKernel(name, 'wasm')
     if (existing !== undefined && ours.has(existing.kernelFunc)) continue
