@@ -6,6 +6,7 @@ import type { Logger } from '../log/index.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { hashFile } from './content-hash.js'
 import { buildManifest, countByClass, type DatasetEntry, type DatasetManifest } from './dataset-manifest.js'
+import { hasErrorCode } from './errno.js'
 import { EmptyDatasetError, OperationAbortedError } from './errors.js'
 import { decodeImageInfo } from './image-info.js'
 import { loadManifest } from './load-dataset.js'
@@ -164,8 +165,9 @@ async function fileExists(file: string): Promise<boolean> {
   try {
     await access(file)
     return true
-  } catch {
-    return false
+  } catch (err) {
+    if (hasErrorCode(err, 'ENOENT')) return false
+    throw err
   }
 }
 

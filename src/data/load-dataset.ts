@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { listDatasetRows, type DatasetRow, type Queryable } from '../db/index.js'
 import { parseManifest, type DatasetEntry, type DatasetManifest } from './dataset-manifest.js'
 import { DatasetNotFoundError, DatasetVersionAmbiguousError, ManifestInvalidError } from './errors.js'
+import { hasErrorCode } from './errno.js'
 import { manifestPath, objectPath } from './object-store.js'
 
 const VERSION_PATTERN = /^[0-9a-f]{64}$/
@@ -15,9 +16,7 @@ export async function loadManifest(home: string, version: string): Promise<Datas
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT') {
-      throw new DatasetNotFoundError(version)
-    }
+    if (hasErrorCode(err, 'ENOENT')) throw new DatasetNotFoundError(version)
     throw err
   }
   let value: unknown

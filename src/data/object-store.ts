@@ -1,6 +1,7 @@
 import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { tempPathFor } from './atomic-write.js'
+import { hasErrorCode } from './errno.js'
 
 /** Where the bytes with this SHA-256 live: `<home>/data/objects/<first two hex>/<sha256>`. */
 export function objectPath(home: string, sha256: string): string {
@@ -52,8 +53,4 @@ async function exists(file: string): Promise<boolean> {
     if (hasErrorCode(err, 'ENOENT')) return false
     throw err
   }
-}
-
-function hasErrorCode(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === code
 }

@@ -94,6 +94,30 @@ describe('preprocessImage', () => {
     expect(pixel(1, 3)[0]).toBeLessThan(0.2)
   })
 
+  test('uses only the first frame of an animated GIF', async () => {
+    const frame = (colour: string) =>
+      sharp({ create: { width: 10, height: 8, channels: 3, background: colour } })
+        .png()
+        .toBuffer()
+    const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], { join: { animated: true } })
+      .gif()
+      .toBuffer()
+    expect(await decodeImageInfo(gif)).toEqual({ format: 'gif', width: 10, height: 8, pages: 2 })
+    const [r, g, b] = channelMeans(await preprocessImage(gif, spec))
+    expect(r).toBeGreaterThan(0.9)
+    expect(g + b).toBeLessThan(0.1)
+  })
+
+  test('scales a 16-bit PNG to [0, 1] like an 8-bit one', async () => {
+    const base = sharp({ create: { width: 10, height: 8, channels: 3, background: '#806040' } })
+    const png16 = await base.clone().toColourspace('rgb16').png().toBuffer()
+    expect((await sharp(png16).metadata()).depth).toBe('ushort')
+    const png8 = await base.clone().png().toBuffer()
+    const a = await preprocessImage(png16, spec)
+    const b = await preprocessImage(png8, spec)
+    for (let i = 0; i < a.length; i++) expect(Math.abs((a[i] ?? 0) - (b[i] ?? 0))).toBeLessThan(1.5 / 255)
+  })
+
   test('reads a file path the same as its bytes', async ({ tmpDir }) => {
     const png = await makeImage('png', { colour: '#22aa44' })
     await writeTree(tmpDir, { 'a.png': png })

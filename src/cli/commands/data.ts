@@ -104,6 +104,8 @@ function createProgress(): { update: (p: ImportProgress) => void; stop: () => vo
     if (p.phase !== phase) {
       stop()
       phase = p.phase
+      // Nothing to store on a re-import: no empty 0/0 bar.
+      if (p.total === 0) return
       bar = new SingleBar(
         {
           format: `${p.phase === 'checking' ? 'hashing + decoding' : 'storing'} [{bar}] {value}/{total} {percentage}% eta {eta}s`,
