@@ -123,6 +123,16 @@ describe('ApiClient.predict', () => {
     })
   })
 
+  it("keeps a 503's explanation, which says what is unavailable", async () => {
+    const { baseUrl } = await serve((_req, res) =>
+      json(res, 503, { code: 'SPS_API_NO_MODEL', message: 'No model is loaded yet' }),
+    )
+    await expect(createApiClient({ baseUrl }).predict(new Blob(['x']), 'a.jpg', '')).rejects.toMatchObject({
+      status: 503,
+      message: 'No model is loaded yet',
+    })
+  })
+
   it('reports a NetworkError when nothing listens', async () => {
     const { baseUrl } = await serve(() => undefined)
     await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))))

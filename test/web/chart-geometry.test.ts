@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  countAxis,
   labelIndexes,
   layoutBars,
   linePath,
@@ -26,6 +27,23 @@ describe('niceCeiling', () => {
   })
 })
 
+describe('countAxis', () => {
+  it('uses whole-number ticks for small counts', () => {
+    expect(countAxis(1)).toEqual({ top: 1, ticks: [0, 1] })
+    expect(countAxis(3)).toEqual({ top: 3, ticks: [0, 1, 2, 3] })
+  })
+
+  it('steps by 1, 2 or 5 times a power of ten, keeping at most 5 steps', () => {
+    expect(countAxis(7)).toEqual({ top: 8, ticks: [0, 2, 4, 6, 8] })
+    expect(countAxis(42).ticks).toEqual([0, 10, 20, 30, 40, 50])
+    expect(countAxis(1234).top).toBe(1500)
+  })
+
+  it('still draws an axis for no data', () => {
+    expect(countAxis(0)).toEqual({ top: 1, ticks: [0, 1] })
+  })
+})
+
 describe('ticks', () => {
   it('spaces ticks evenly from zero to the top', () => {
     expect(ticks(20, 4)).toEqual([0, 5, 10, 15, 20])
@@ -34,12 +52,18 @@ describe('ticks', () => {
 
 describe('layoutBars', () => {
   it('draws bars from the baseline, proportional to value, inside the plot', () => {
-    const bars = layoutBars([0, 5, 10], 10, box, 0)
+    const bars = layoutBars([0, 5, 10], 10, box, { gapRatio: 0 })
     const baseline = box.height - box.bottom
     expect(bars.map((b) => b.height)).toEqual([0, 25, 50])
     for (const bar of bars) expect(bar.y + bar.height).toBeCloseTo(baseline)
     expect(bars[0]?.x).toBeCloseTo(box.left)
     expect((bars[2]?.x ?? 0) + (bars[2]?.width ?? 0)).toBeCloseTo(box.width - box.right)
+  })
+
+  it('caps the bar width so a single day is not one wall of colour', () => {
+    const [bar] = layoutBars([3], 10, box, { maxWidth: 12 })
+    expect(bar?.width).toBe(12)
+    expect((bar?.x ?? 0) + 6).toBeCloseTo(box.left + (box.width - box.left - box.right) / 2)
   })
 
   it('clamps values above the top to the plot area', () => {

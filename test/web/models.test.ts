@@ -87,6 +87,48 @@ describe('decodeModels', () => {
     expect(models[0]?.images).toEqual([])
   })
 
+  it('reads the pipeline metrics (camelCase, nested under test) and their confusion counts', () => {
+    const [model] = decodeModels({
+      models: [
+        {
+          name: 'm',
+          version: 1,
+          metrics: {
+            test: {
+              n: 4,
+              accuracy: 0.75,
+              macroF1: 0.7,
+              labels: ['a', 'b'],
+              perClass: { a: { precision: 1, recall: 0.5, f1: 0.67, support: 2 } },
+              confusion: [
+                [1, 1],
+                [0, 2],
+              ],
+            },
+          },
+        },
+      ],
+    })
+    expect(model?.accuracy).toBe(0.75)
+    expect(model?.macroF1).toBe(0.7)
+    expect(model?.perClassF1).toEqual({ a: 0.67 })
+    expect(model?.otherMetrics).toEqual({ n: 4 })
+    expect(model?.confusion).toEqual({
+      labels: ['a', 'b'],
+      counts: [
+        [1, 1],
+        [0, 2],
+      ],
+    })
+  })
+
+  it('ignores a confusion matrix whose size does not match its labels', () => {
+    const [model] = decodeModels({
+      models: [{ name: 'm', version: 1, metrics: { accuracy: 1, labels: ['a', 'b'], confusion: [[1, 0]] } }],
+    })
+    expect(model?.confusion).toBeNull()
+  })
+
   it('rejects a model without a name', () => {
     expect(() => decodeModels({ models: [{ version: 1 }] })).toThrow(ResponseShapeError)
   })

@@ -1,8 +1,8 @@
 import {
+  countAxis,
   labelIndexes,
   layoutBars,
   linePath,
-  niceCeiling,
   scaleY,
   slotCenter,
   ticks,
@@ -24,17 +24,19 @@ function summary(title: string, points: readonly ChartPoint[], format: (v: numbe
 
 function Axes({
   top,
+  tickValues,
   points,
   format,
 }: {
   top: number
+  tickValues: readonly number[]
   points: readonly ChartPoint[]
   format: (v: number) => string
 }) {
   const shown = new Set(labelIndexes(points.length, 5))
   return (
     <g class="chart__axes" aria-hidden="true">
-      {ticks(top).map((tick) => {
+      {tickValues.map((tick) => {
         const y = scaleY(tick, top, BOX)
         return (
           <g key={tick}>
@@ -70,11 +72,12 @@ export function BarChart({
   points: readonly ChartPoint[]
   format?: (v: number) => string
 }) {
-  const top = niceCeiling(Math.max(0, ...points.map((p) => p.value ?? 0)))
+  const axis = countAxis(Math.max(0, ...points.map((p) => p.value ?? 0)))
   const bars = layoutBars(
     points.map((p) => p.value ?? 0),
-    top,
+    axis.top,
     BOX,
+    { maxWidth: 56 },
   )
   return (
     <svg
@@ -83,7 +86,7 @@ export function BarChart({
       role="img"
       aria-label={summary(title, points, format)}
     >
-      <Axes top={top} points={points} format={(v) => String(Math.round(v))} />
+      <Axes top={axis.top} tickValues={axis.ticks} points={points} format={String} />
       {bars.map((bar, i) => (
         <rect
           key={points[i]?.label ?? i}
@@ -118,7 +121,7 @@ export function LineChart({
       role="img"
       aria-label={summary(title, points, format)}
     >
-      <Axes top={top} points={points} format={format} />
+      <Axes top={top} tickValues={ticks(top)} points={points} format={format} />
       <path
         class="chart__line"
         d={linePath(

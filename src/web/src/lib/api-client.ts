@@ -72,12 +72,11 @@ export async function toApiError(response: Response): Promise<ApiError> {
     (response.status >= 500 ? 'The server had a problem. Try again.' : `Request failed (${response.status}).`)
   const code =
     isJsonObject(body) && typeof body['code'] === 'string' ? body['code'] : `HTTP_${response.status}`
-  // 5xx messages carry no detail by design (the server logs it), so the friendly text reads better.
+  // A 500 says only "Internal Server Error" by design (the server logs the detail), so the friendly text
+  // reads better; a 503 explains what is unavailable.
+  const hasUsefulMessage = response.status < 500 || response.status === 503
   const message =
-    response.status < 500 &&
-    isJsonObject(body) &&
-    typeof body['message'] === 'string' &&
-    body['message'] !== ''
+    hasUsefulMessage && isJsonObject(body) && typeof body['message'] === 'string' && body['message'] !== ''
       ? body['message']
       : fallback
   return new ApiError(response.status, code, message)

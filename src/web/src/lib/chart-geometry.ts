@@ -25,6 +25,24 @@ export function niceCeiling(max: number): number {
   return 10 * magnitude
 }
 
+/**
+ * Whole-number axis for counts: the smallest 1/2/5 x 10^k step giving at most `maxSteps` steps, and the
+ * top rounded up to it, so a day with 1 scan shows ticks 0 and 1, not 0, 0.25, 0.5…
+ */
+export function countAxis(max: number, maxSteps = 5): { top: number; ticks: number[] } {
+  const safeMax = Number.isFinite(max) && max > 0 ? max : 1
+  let step = 1
+  for (let magnitude = 1; ; magnitude *= 10) {
+    const found = [1, 2, 5].map((m) => m * magnitude).find((s) => safeMax / s <= maxSteps)
+    if (found !== undefined) {
+      step = found
+      break
+    }
+  }
+  const top = Math.ceil(safeMax / step) * step
+  return { top, ticks: Array.from({ length: top / step + 1 }, (_, i) => i * step) }
+}
+
 /** `count` + 1 evenly spaced tick values from 0 to `top`. */
 export function ticks(top: number, count = 4): number[] {
   return Array.from({ length: count + 1 }, (_, i) => (top * i) / count)
@@ -50,9 +68,15 @@ export function slotCenter(index: number, count: number, box: PlotBox): number {
   return box.left + slot * (index + 0.5)
 }
 
-export function layoutBars(values: readonly number[], top: number, box: PlotBox, gapRatio = 0.25): Bar[] {
+/** Bars centred in equal slots; `maxWidth` keeps a lone bar from filling the whole chart. */
+export function layoutBars(
+  values: readonly number[],
+  top: number,
+  box: PlotBox,
+  { gapRatio = 0.25, maxWidth = Infinity }: { gapRatio?: number; maxWidth?: number } = {},
+): Bar[] {
   const slot = innerWidth(box) / Math.max(values.length, 1)
-  const width = slot * (1 - gapRatio)
+  const width = Math.min(slot * (1 - gapRatio), maxWidth)
   return values.map((value, i) => {
     const y = scaleY(value, top, box)
     return {

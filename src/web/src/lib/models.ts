@@ -31,11 +31,20 @@ export interface ModelVersion {
   /** Other scalar metrics, shown as they come. */
   otherMetrics: Readonly<Record<string, number>>
   images: ModelImage[]
+  /** Confusion counts from the metrics (`confusion[true][predicted]`), drawn when no image is given. */
+  confusion: ConfusionMatrix | null
+}
+
+export interface ConfusionMatrix {
+  labels: string[]
+  counts: number[][]
 }
 
 const ACCURACY_KEYS = ['accuracy', 'test_accuracy', 'val_accuracy']
-const F1_KEYS = ['macro_f1', 'f1_macro', 'f1']
-const PER_CLASS_KEYS = ['per_class_f1', 'f1_per_class', 'class_f1', 'per_class']
+const F1_KEYS = ['macro_f1', 'macroF1', 'f1_macro', 'f1']
+const PER_CLASS_KEYS = ['per_class_f1', 'f1_per_class', 'class_f1', 'per_class', 'perClass']
+/** Where the pipeline may nest the test-split evaluation inside `metrics`. */
+const NESTED_METRIC_KEYS = ['test', 'evaluation', 'eval']
 
 function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null
@@ -58,6 +67,30 @@ function firstKey(metrics: JsonObject, keys: readonly string[]): string | undefi
 }
 
 /** Scalars other than the accuracy and F1 already shown in their own columns. */
+/** The metrics object itself, or its nested test-split evaluation when that is where accuracy lives. */
+function evaluationOf(metrics: JsonObject): JsonObject {
+  if (firstKey(metrics, ACCURACY_KEYS) !== undefined) return metrics
+  for (const key of NESTED_METRIC_KEYS) {
+    const nested = metrics[key]
+    if (isJsonObject(nested) && firstKey(nested, ACCURACY_KEYS) !== undefined) return nested
+  }
+  return metrics
+}
+
+function readConfusion(metrics: JsonObject): ConfusionMatrix | null {
+  const labels = metrics['labels']
+  const counts = metrics['confusion'] ?? metrics['confusion_matrix']
+  if (!Array.isArray(labels) || !Array.isArray(counts) || labels.length !== counts.length) return null
+  if (!labels.every((l): l is string => typeof l === 'string')) return null
+  const rows: number[][] = []
+  for (const row of counts) {
+    if (!Array.isArray(row) || row.length !== labels.length) return null
+    if (!row.every((n): n is number => typeof n === 'number' && Number.isFinite(n))) return null
+    rows.push(row)
+  }
+  return { labels, counts: rows }
+}
+
 function readOtherMetrics(metrics: JsonObject): Record<string, number> {
   const known = new Set([firstKey(metrics, ACCURACY_KEYS), firstKey(metrics, F1_KEYS)])
   const out: Record<string, number> = {}
@@ -128,7 +161,7 @@ function decodeModel(value: unknown, productionRef: string | null, servingRef: s
   const aliases = Array.isArray(obj['aliases'])
     ? obj['aliases'].filter((alias): alias is string => typeof alias === 'string')
     : []
-  const metrics = isJsonObject(obj['metrics']) ? obj['metrics'] : {}
+  const metrics = evaluationOf(isJsonObject(obj['metrics']) ? obj['metrics'] : {})
   const isProduction =
     aliases.includes('production') ||
     obj['is_production'] === true ||
@@ -149,6 +182,7 @@ function decodeModel(value: unknown, productionRef: string | null, servingRef: s
     perClassF1: readPerClassF1(metrics),
     otherMetrics: readOtherMetrics(metrics),
     images: readImages(obj),
+    confusion: readConfusion(metrics),
   }
 }
 

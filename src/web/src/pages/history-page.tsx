@@ -29,14 +29,19 @@ function Thumbnail({ url, alt }: { url: string | null; alt: string }) {
 function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilities: ApiCapabilities }) {
   const api = useApi()
   if (page.items.length === 0) return <p class="empty">No scans match these filters.</p>
+  // The photo column only exists when the server keeps photos; otherwise it would be a column of blanks.
+  const photoUrls = page.items.map((item) => api.imageUrl(item, capabilities))
+  const hasPhotos = photoUrls.some((url) => url !== null)
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Scan history">
-      <table class="table table--cards">
+      <table class={`table table--cards${hasPhotos ? '' : ' table--no-photos'}`}>
         <thead>
           <tr>
-            <th scope="col">
-              <span class="visually-hidden">Photo</span>
-            </th>
+            {hasPhotos && (
+              <th scope="col">
+                <span class="visually-hidden">Photo</span>
+              </th>
+            )}
             <th scope="col">Ball type</th>
             <th scope="col">Confidence</th>
             <th scope="col">Status</th>
@@ -51,11 +56,13 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
           </tr>
         </thead>
         <tbody>
-          {page.items.map((item: Prediction) => (
+          {page.items.map((item: Prediction, i) => (
             <tr key={item.id} data-testid="history-row">
-              <td class="cell-thumb">
-                <Thumbnail url={api.imageUrl(item, capabilities)} alt={`Photo ${item.filename}`} />
-              </td>
+              {hasPhotos && (
+                <td class="cell-thumb">
+                  <Thumbnail url={photoUrls[i] ?? null} alt={`Photo ${item.filename}`} />
+                </td>
+              )}
               <td class="cell-label">
                 <BallLabel label={item.correctedLabel ?? item.predictedLabel} />
                 {item.correctedLabel !== null && item.correctedLabel !== item.predictedLabel && (

@@ -1,11 +1,29 @@
 import { useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
+import { ConfusionTable } from '../components/confusion-table.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
 import type { ModelVersion } from '../lib/models.js'
 import { useAsync } from '../use-async.js'
+
+const METRIC_NAMES: Readonly<Record<string, string>> = {
+  n: 'Test images',
+  ece: 'Calibration error (ECE)',
+  temperature: 'Temperature',
+  training_seconds: 'Training time (s)',
+}
+
+function metricName(key: string): string {
+  return (
+    METRIC_NAMES[key] ??
+    key
+      .replace(/_/g, ' ')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+  )
+}
 
 function formatMetric(value: number): string {
   // Fractions read as percentages; counts, seconds and losses as plain numbers.
@@ -111,7 +129,7 @@ function ModelCard({
       {others.length > 0 && (
         <dl class="facts">
           {others.map(([key, value]) => [
-            <dt key={`${key}-k`}>{key.replace(/_/g, ' ')}</dt>,
+            <dt key={`${key}-k`}>{metricName(key)}</dt>,
             <dd key={key}>{formatMetric(value)}</dd>,
           ])}
         </dl>
@@ -133,6 +151,12 @@ function ModelCard({
                 ))}
             </tbody>
           </table>
+        </details>
+      )}
+      {model.confusion !== null && !model.images.some((image) => /confusion/i.test(image.title)) && (
+        <details>
+          <summary>Confusion matrix</summary>
+          <ConfusionTable matrix={model.confusion} />
         </details>
       )}
       {model.images.length > 0 && (

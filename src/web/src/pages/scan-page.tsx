@@ -11,7 +11,7 @@ type ScanState =
   | { step: 'idle' }
   | { step: 'uploading'; photoUrl: string; filename: string }
   | { step: 'done'; photoUrl: string; prediction: Prediction }
-  | { step: 'failed'; photoUrl: string | null; error: unknown }
+  | { step: 'failed'; photoUrl: string | null; filename: string; error: unknown }
 
 const LOCATION_KEY = 'sportscan.location'
 
@@ -128,7 +128,7 @@ export function ScanPage() {
       (error: unknown) => {
         // Keep a broken preview off the page when the file was not an image at all.
         if (!isImage) URL.revokeObjectURL(url)
-        setState({ step: 'failed', photoUrl: isImage ? url : null, error })
+        setState({ step: 'failed', photoUrl: isImage ? url : null, filename: file.name, error })
       },
     )
   }
@@ -170,7 +170,8 @@ export function ScanPage() {
         </section>
       )}
       {state.step === 'failed' && (
-        <section class="card">
+        <section class="card" aria-labelledby="scan-failed-title">
+          <h2 id="scan-failed-title">Could not scan “{state.filename}”</h2>
           <ErrorMessage error={state.error} />
           {state.photoUrl !== null && (
             <img

@@ -1,0 +1,324 @@
+import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import sharp from 'sharp'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
+import { startServer, type RunningServer } from '../../src/api/start-server.js'
+import { loadConfig } from '../../src/config/index.js'
+import { BALL_LABELS } from '../../src/data/index.js'
+import { openDatabase } from '../../src/db/index.js'
+import { createSilentLogger } from '../../src/log/index.js'
+import { initBackend } from '../../src/model/backend/index.js'
+import { saveModelArtifact } from '../../src/model/index.js'
+import { promoteAlias, registerModel } from '../../src/registry/index.js'
+import { createApiClient, type ApiClient } from '../../src/web/src/lib/api-client.js'
+import { describeBallType } from '../../src/web/src/lib/ball-types.js'
+import { ApiError } from '../../src/web/src/lib/errors.js'
+import type { Prediction } from '../../src/web/src/lib/prediction.js'
+import { EMPTY_HISTORY_FILTERS } from '../../src/web/src/lib/query-string.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-gpu',
+]
+const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
+const DESKTOP = { width: 1280, height: 900 }
+const PHONE = { width: 375, height: 800 }
+/** Fixture metrics registered with the model, so the Models page has figures to show. */
+const FIXTURE_METRICS = { accuracy: 0.25, macro_f1: 0.2, n: 8 }
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const hasChromium = await exists(CHROMIUM)
+if (!hasChromium && process.env['CI'] !== undefined) {
+  throw new Error(`${CHROMIUM} is missing: CI must run "apt-get install -y chromium" before the tests`)
+}
+
+/** A photo from the shared dataset when SPORTSCAN_DATASET is set (it must exist then), else a generated one. */
+async function pickPhoto(dir: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const dataset = process.env['SPORTSCAN_DATASET']
+  if (dataset !== undefined && dataset !== '') {
+    const classDir = path.join(dataset, 'basketball')
+    const files = (await readdir(classDir)).filter((f) => f.endsWith('.jpg')).sort()
+    const [first] = files
+    if (first === undefined) throw new Error(`no .jpg in ${classDir}`)
+    return { name: first, mimeType: 'image/jpeg', buffer: await readFile(path.join(classDir, first)) }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240">
+    <rect width="320" height="240" fill="#e8eef5"/><circle cx="160" cy="120" r="90" fill="#e2711d"/>
+    <path d="M70 120 H250 M160 30 V210" stroke="#222" stroke-width="5"/></svg>`
+  const buffer = await sharp(Buffer.from(svg)).jpeg().toBuffer()
+  await mkdir(dir, { recursive: true })
+  return { name: 'generated-ball.jpg', mimeType: 'image/jpeg', buffer }
+}
+
+/** A real (untrained) conv net over all 15 labels: answers are arbitrary but real, and it has a conv layer. */
+async function writeConvModel(dir: string): Promise<void> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [16, 16, 3],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({
+        units: BALL_LABELS.length,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      }),
+    ],
+  })
+  await saveModelArtifact(dir, { model, labels: BALL_LABELS, preprocess: { size: 16, fit: 'stretch' } })
+  model.dispose()
+}
+
+interface PageWatch {
+  page: Page
+  /** Console errors and uncaught exceptions seen so far. */
+  problems: string[]
+}
+
+describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', () => {
+  let home = ''
+  let server: RunningServer | undefined
+  let browser: Browser | undefined
+  let photo: { name: string; mimeType: string; buffer: Buffer }
+  let modelRef = ''
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-web-e2e-'))
+    const log = createSilentLogger()
+    const webDir = path.join(home, 'web')
+    // Build the current source, so the test never runs against a stale dist/web.
+    await build({
+      configFile: path.resolve('src/web/vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: webDir, emptyOutDir: true },
+    })
+    const config = loadConfig({
+      SPORTSCAN_HOME: home,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      STORE_IMAGES: '1',
+      // Every scan counts, so the stock page has something to show with an untrained model.
+      SPORTSCAN_THRESHOLD: '0',
+      SPORTSCAN_BUNDLED_MODEL: path.join(home, 'no-bundled-model'),
+    })
+    const modelDir = path.join(home, 'model-artifact')
+    await initBackend({ log })
+    await writeConvModel(modelDir)
+    const db = await openDatabase(config.db, log)
+    try {
+      const registered = await registerModel(db.db, {
+        home,
+        name: SERVED_MODEL_NAME,
+        artifactDir: modelDir,
+        architecture: 'tiny-conv',
+        metrics: FIXTURE_METRICS,
+      })
+      await promoteAlias(db.db, registered.ref, 'production')
+      modelRef = registered.ref
+    } finally {
+      await db.close()
+    }
+    server = await startServer({ config, log, webDir })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+    photo = await pickPhoto(path.join(home, 'photos'))
+    await mkdir(SCREENSHOTS, { recursive: true })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    if (home !== '') await rm(home, { recursive: true, force: true })
+  })
+
+  function baseUrl(): string {
+    if (server === undefined) throw new Error('server not started')
+    return server.url
+  }
+
+  async function openPage(viewport: { width: number; height: number }): Promise<PageWatch> {
+    if (browser === undefined) throw new Error('browser not started')
+    const page = await browser.newPage({ viewport })
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+    })
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    return { page, problems }
+  }
+
+  /** The dashboard's own API client, run in Node: it also checks its decoders against the real answers. */
+  function api(): ApiClient {
+    return createApiClient({ baseUrl: baseUrl() })
+  }
+
+  async function historyTotal(): Promise<number> {
+    return (await api().history(EMPTY_HISTORY_FILTERS, { limit: 1, cursor: null })).total
+  }
+
+  async function latestPrediction(): Promise<Prediction> {
+    const [latest] = (await api().history(EMPTY_HISTORY_FILTERS, { limit: 1, cursor: null })).items
+    if (latest === undefined) throw new Error('no prediction stored')
+    return latest
+  }
+
+  async function scan(page: Page, location: string): Promise<void> {
+    await page.goto(`${baseUrl()}/`)
+    await page.getByLabel('Location (optional)').fill(location)
+    await page.getByTestId('file-input').setInputFiles(photo)
+    // Wait for the answer or an error, and show the error's text rather than a bare timeout.
+    await page.locator('[data-testid=predicted-label], [role=alert]').first().waitFor()
+    const alert = page.getByRole('alert')
+    if ((await alert.count()) > 0) throw new Error(`scan failed in the page: ${await alert.innerText()}`)
+  }
+
+  it('scans a photo: the label, confidence, top-5 bars and model appear, and the row is stored', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await scan(page, 'Aisle 7')
+    const stored = await latestPrediction()
+    expect(stored.location).toBe('Aisle 7')
+    expect(stored.model).toBe(modelRef)
+    await expect(page.getByTestId('predicted-label').innerText()).resolves.toContain(
+      describeBallType(stored.predictedLabel).name,
+    )
+    expect(await page.locator('.prob-bars__row').count()).toBe(5)
+    await expect(page.locator('.facts').innerText()).resolves.toContain(modelRef)
+    if ((await api().capabilities()).explainPath !== null) {
+      // The Grad-CAM overlay is a real decoded image, not a broken link.
+      const heatmap = page.getByTestId('heatmap')
+      await heatmap.waitFor()
+      expect(await heatmap.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    } else {
+      expect(await page.getByTestId('heatmap').count()).toBe(0)
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-desktop.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('shows the server’s readable message for a file that is not an image, and stores nothing', async () => {
+    const notAnImage = {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a photo at all\n'),
+    }
+    const before = await historyTotal()
+    const refused = await api()
+      .predict(new Blob([notAnImage.buffer], { type: notAnImage.mimeType }), notAnImage.name, '')
+      .catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(ApiError)
+    const { status, message } = refused instanceof ApiError ? refused : { status: 0, message: '' }
+    expect(status).toBeGreaterThanOrEqual(400)
+    expect(status).toBeLessThan(500)
+
+    const { page, problems } = await openPage(DESKTOP)
+    await page.goto(`${baseUrl()}/`)
+    await page.getByTestId('file-input').setInputFiles(notAnImage)
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toContain(message)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-error-desktop.png'), fullPage: true })
+    expect(await historyTotal()).toBe(before)
+    // The browser itself logs the refused upload's status; nothing else may appear.
+    expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([])
+    await page.close()
+  })
+
+  it('lists the scan on the history page, reached from the navigation bar with the keyboard', async () => {
+    const stored = await latestPrediction()
+    const { page, problems } = await openPage(DESKTOP)
+    await page.goto(`${baseUrl()}/`)
+    await page.getByRole('link', { name: 'History' }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor()
+    expect(new URL(page.url()).pathname).toBe('/scans')
+    const firstRow = page.getByTestId('history-row').first()
+    await firstRow.waitFor()
+    const text = await firstRow.innerText()
+    expect(text).toContain(describeBallType(stored.predictedLabel).name)
+    expect(text).toContain('Aisle 7')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-desktop.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('shows the stock count and the report totals the API gives', async () => {
+    const stored = await latestPrediction()
+    const stock = await api().stock()
+    const expected = stock
+      .filter((i) => i.label === stored.predictedLabel)
+      .reduce((sum, i) => sum + i.count, 0)
+    expect(expected).toBeGreaterThan(0)
+    const stats = await api().stats({ from: '', to: '', location: '' })
+
+    const { page, problems } = await openPage(DESKTOP)
+    // A deep link (reload) of a page path gets the dashboard, not JSON.
+    await page.goto(`${baseUrl()}/reports`)
+    const table = page.getByTestId('stock-table')
+    await table.waitFor()
+    const row = table.locator('tbody tr', { hasText: describeBallType(stored.predictedLabel).name })
+    await expect(row.locator('td').last().innerText()).resolves.toBe(String(expected))
+    await expect(page.getByTestId('stats-total').innerText()).resolves.toBe(
+      stats.total.toLocaleString('en-US'),
+    )
+    await page.locator('svg.chart').first().waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'stock-desktop.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('shows the registered model as production with its metrics', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await page.goto(`${baseUrl()}/registry`)
+    const card = page.getByTestId('model-card').first()
+    await card.waitFor()
+    const text = await card.innerText()
+    expect(text).toContain('production')
+    expect(text).toContain(`${(FIXTURE_METRICS.accuracy * 100).toFixed(1)}%`)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'models-desktop.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('fits every page into a 375 px wide phone screen without sideways scrolling', async () => {
+    const { page, problems } = await openPage(PHONE)
+    await scan(page, 'Shelf 2')
+    const pages = [
+      { path: null, name: 'scan', ready: '[data-testid=predicted-label]' },
+      { path: '/scans', name: 'history', ready: '[data-testid=history-row]' },
+      { path: '/reports', name: 'stock', ready: '[data-testid=stock-table]' },
+      { path: '/registry', name: 'models', ready: '[data-testid=model-card]' },
+    ]
+    for (const entry of pages) {
+      if (entry.path !== null) await page.goto(`${baseUrl()}${entry.path}`)
+      await page.locator(entry.ready).first().waitFor()
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      expect(overflow, `${entry.name} page is wider than the phone`).toBeLessThanOrEqual(0)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-phone.png`), fullPage: true })
+    }
+    expect(problems).toEqual([])
+    await page.close()
+  })
+})
