@@ -56,3 +56,10 @@ export class InvalidArchitectureParamError extends Error {
     super(`architecture "${architecture}": parameter "${param}" ${reason}`)
   }
 }
+
+export class EvaluationSourceError extends Error {
+  readonly code = 'SPS_MODEL_EVALUATION_SOURCE_INVALID'
+  constructor(reason: string, cause?: unknown) {
+    super(`cannot read the evaluation images: ${reason}`, { cause })
+  }
+}

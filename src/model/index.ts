@@ -54,8 +54,17 @@ export {
   type LearningCurvesPlotOptions,
 } from './plots/learning-curves.js'
 export type { RenderedPlot } from './plots/svg-to-png.js'
+export { evaluateClassifier, type ClassifierEvaluation, type EvaluateClassifierOptions } from './evaluate.js'
+export {
+  evaluateDirectory,
+  type EvaluateDirectoryOptions,
+  type DirectoryEvaluation,
+} from './evaluate-directory.js'
+export { listClassFolderImages, listSplitSubsetImages, type LabelledFile } from './list-labelled-images.js'
+export { initBackend, type BackendName, type InitBackendOptions } from './backend/index.js'
 export {
   ModelArtifactError,
+  EvaluationSourceError,
   InvalidArchitectureParamError,
   UnknownArchitectureError,
   ModelInputError,

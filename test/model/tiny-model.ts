@@ -42,3 +42,15 @@ export function randomImages(count: number, size = 16, seed = 7): Float32Array[]
   }
   return Array.from({ length: count }, () => Float32Array.from({ length: size * size * 3 }, next))
 }
+
+/**
+ * A model with known answers: the class is the image's dominant colour channel (red, green, blue), by
+ * global average pooling and a fixed dense layer; nothing is trained.
+ */
+export function buildChannelModel(size = 16): tf.LayersModel {
+  const model = tf.sequential()
+  model.add(tf.layers.globalAveragePooling2d({ inputShape: [size, size, 3] }))
+  model.add(tf.layers.dense({ units: 3, activation: 'softmax' }))
+  model.setWeights([tf.mul(tf.eye(3), 10), tf.zeros([3])])
+  return model
+}

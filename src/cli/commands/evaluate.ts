@@ -1,0 +1,121 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Presets, SingleBar } from 'cli-progress'
+import type { Command } from 'commander'
+import {
+  evaluateDirectory,
+  initBackend,
+  loadClassifier,
+  type DirectoryEvaluation,
+} from '../../model/index.js'
+import { resolveModelRef } from '../../registry/index.js'
+import type { CliContext } from '../context.js'
+
+interface EvaluateOptions {
+  data: string
+  model?: string
+  splitFile?: string
+  subset: string
+  json?: boolean
+  out?: string
+}
+
+export function register(program: Command, getContext: () => CliContext): void {
+  program
+    .command('evaluate')
+    .description('Score a model on a class-per-folder directory (or a split file subset of it).')
+    .requiredOption('--data <dir>', 'folder with one sub-folder per class')
+    .option(
+      '--model <dir-or-ref>',
+      'artifact folder, or a registered name@version / name@production (default: the bundled model)',
+    )
+    .option(
+      '--split-file <file>',
+      'evaluate only one list of this split file ({"train": [...], "test": [...]})',
+    )
+    .option('--subset <name>', 'which list of the split file: test, train or val', 'test')
+    .option('--json', 'print one JSON object')
+    .option(
+      '--out <dir>',
+      'where metrics.json and confusion-matrix.png go (default: under SPORTSCAN_HOME/evaluations)',
+    )
+    .action(async (options: EvaluateOptions) => {
+      const ctx = getContext()
+      const { dir, ref } = await resolveModel(ctx, options.model)
+      const backend = await initBackend({ log: ctx.log })
+      const classifier = await loadClassifier(dir, { log: ctx.log, ...(ref ? { ref } : {}) })
+      const outDir =
+        options.out ??
+        path.join(
+          ctx.config.home,
+          'evaluations',
+          `${new Date().toISOString().replace(/[:.]/g, '-')}-${classifier.ref.replace(/[^\w.-]+/g, '_')}`,
+        )
+      ctx.log.info({ model: classifier.ref, artifact: dir, backend }, 'model loaded')
+      const bar = new SingleBar(
+        {
+          format: 'evaluating [{bar}] {value}/{total} {percentage}% eta {eta}s',
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      )
+      let result: DirectoryEvaluation
+      try {
+        result = await evaluateDirectory(classifier, {
+          dataDir: options.data,
+          ...(options.splitFile ? { splitFile: options.splitFile, subset: options.subset } : {}),
+          outDir,
+          log: ctx.log,
+          onProgress: ({ done, total }) => {
+            if (!bar.isActive) bar.start(total, done)
+            else bar.update(done)
+          },
+        })
+      } finally {
+        bar.stop()
+        await classifier.dispose()
+      }
+      if (options.json) {
+        console.log(JSON.stringify(result))
+        return
+      }
+      printReport(result, outDir)
+    })
+}
+
+/** `--model`: an artifact folder if one exists at that path, else a registry reference. */
+async function resolveModel(
+  ctx: CliContext,
+  model: string | undefined,
+): Promise<{ dir: string; ref?: string }> {
+  if (model === undefined) return { dir: ctx.config.serving.bundledModelDir }
+  const isFolder = await stat(path.join(model, 'model.json')).then(
+    (s) => s.isFile(),
+    () => false,
+  )
+  if (isFolder) return { dir: model }
+  const resolved = await resolveModelRef((await ctx.db()).db, model)
+  return { dir: resolved.artifactPath, ref: resolved.ref }
+}
+
+function printReport(result: DirectoryEvaluation, outDir: string): void {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+  console.log(`model     ${result.model}`)
+  console.log(`images    ${result.n}`)
+  console.log(`accuracy  ${pct(result.accuracy)}`)
+  console.log(`macro F1  ${result.macroF1.toFixed(3)}`)
+  console.log(`ECE       ${result.ece.toFixed(3)}`)
+  console.log('')
+  const width = Math.max(5, ...result.labels.map((l) => l.length))
+  console.log(`${'class'.padEnd(width)}  precision  recall     f1  support`)
+  for (const label of result.labels) {
+    const c = result.perClass[label]
+    if (!c || c.support === 0) continue
+    console.log(
+      `${label.padEnd(width)}  ${pct(c.precision).padStart(9)}  ${pct(c.recall).padStart(6)}  ${c.f1.toFixed(3).padStart(5)}  ${String(c.support).padStart(7)}`,
+    )
+  }
+  console.log('')
+  console.log(`written to ${outDir} (metrics.json, confusion-matrix.png)`)
+}

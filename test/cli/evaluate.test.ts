@@ -1,0 +1,83 @@
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { Command } from 'commander'
+import { afterEach, describe, expect, test, vi } from '../fixtures.js'
+import { register } from '../../src/cli/commands/evaluate.js'
+import { createCliContext, type CliContext } from '../../src/cli/context.js'
+import { saveModelArtifact } from '../../src/model/index.js'
+import { makeImage, writeTree } from '../data/images.js'
+import { buildChannelModel } from '../model/tiny-model.js'
+
+describe('sportscan evaluate', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  test('prints one JSON object for the bundled model and writes its confusion matrix under the home folder', async ({
+    tmpDir,
+  }) => {
+    await tf.setBackend('cpu')
+    const modelDir = path.join(tmpDir, 'bundled')
+    const model = buildChannelModel()
+    await saveModelArtifact(modelDir, {
+      model,
+      labels: ['red', 'green', 'blue'],
+      preprocess: { size: 16, fit: 'stretch' },
+      metadata: { name: 'channels', version: 2 },
+    })
+    model.dispose()
+    const data = path.join(tmpDir, 'photos')
+    await writeTree(data, {
+      'red/a.png': await makeImage('png', { colour: '#e01010' }),
+      'blue/b.png': await makeImage('png', { colour: '#1010e0' }),
+      'blue/c.png': await makeImage('png', { colour: '#10e010' }),
+    })
+    const home = path.join(tmpDir, 'home')
+    const ctx: CliContext = createCliContext({
+      SPORTSCAN_HOME: home,
+      SPORTSCAN_BUNDLED_MODEL: modelDir,
+      LOG_LEVEL: 'silent',
+    })
+    const lines: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '))
+    })
+    const run = async (...args: string[]) => {
+      const program = new Command('sportscan').exitOverride()
+      register(program, () => ctx)
+      lines.length = 0
+      await program.parseAsync(['node', 'sportscan', ...args])
+      return lines
+    }
+    try {
+      const printed = await run('evaluate', '--data', data, '--json')
+      expect(printed).toHaveLength(1)
+      const result: unknown = JSON.parse(printed[0] ?? '')
+      expect(result).toMatchObject({
+        model: 'channels@2',
+        n: 3,
+        labels: ['red', 'green', 'blue'],
+        confusion: [
+          [1, 0, 0],
+          [0, 0, 0],
+          [0, 1, 1],
+        ],
+        perClass: { blue: { precision: 1, recall: 0.5, support: 2 } },
+      })
+      expect((result as { accuracy: number }).accuracy).toBeCloseTo(2 / 3, 12)
+      const [evaluation] = await readdir(path.join(home, 'evaluations'))
+      expect(await readdir(path.join(home, 'evaluations', evaluation ?? ''))).toEqual([
+        'confusion-matrix.png',
+        'metrics.json',
+      ])
+
+      const out = path.join(tmpDir, 'out')
+      const report = (await run('evaluate', '--data', data, '--model', modelDir, '--out', out)).join('\n')
+      expect(report).toMatch(/accuracy\s+66\.7%/)
+      expect(await readdir(out)).toContain('confusion-matrix.png')
+    } finally {
+      await ctx.close()
+    }
+  })
+})
