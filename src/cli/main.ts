@@ -7,6 +7,7 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
   () => import('./commands/models.js'),
   () => import('./commands/data.js'),
   () => import('./commands/serve.js'),
+  () => import('./commands/evaluate.js'),
 ]
 
 async function main(argv: string[]): Promise<number> {
