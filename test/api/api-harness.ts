@@ -8,6 +8,7 @@ import { ModelHolder } from '../../src/api/model-holder.js'
 import { loadConfig, type Config } from '../../src/config/index.js'
 import type { DatabaseHandle } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
+import { initBackend } from '../../src/model/backend/index.js'
 import { loadClassifier, saveModelArtifact } from '../../src/model/index.js'
 
 /** Two labels, so confidences spread over [0.5, 1] and a threshold splits counted from needs_review. */
@@ -23,6 +24,8 @@ export async function writeTinyModel(
   options: { seed?: number; version?: number; labels?: readonly string[] } = {},
 ): Promise<string> {
   const labels = options.labels ?? TINY_LABELS
+  // Serving picks its TF.js backend this way too (start-server.ts).
+  await initBackend()
   const model = tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [TINY_SIZE, TINY_SIZE, 3] }),

@@ -1,0 +1,97 @@
+import path from 'node:path'
+import { ModelHolder } from '../../src/api/model-holder.js'
+import { SERVED_MODEL_NAME, locateServedModel } from '../../src/api/model-source.js'
+import type { DatabaseHandle } from '../../src/db/index.js'
+import type { Logger } from '../../src/log/index.js'
+import { loadClassifier } from '../../src/model/index.js'
+import { MODEL_ALIAS_CHANNEL, promoteAlias, registerModel } from '../../src/registry/index.js'
+import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { TINY_SIZE, writeTinyModel } from './api-harness.js'
+
+const pixels = () => new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)
+
+function holderFor(handle: DatabaseHandle, bundledModelDir: string, log: Logger) {
+  return new ModelHolder({
+    locate: () => locateServedModel(handle, { bundledModelDir }),
+    load: (source) => loadClassifier(source.dir, { ref: source.ref, log }),
+    log,
+  })
+}
+
+async function registerTiny(handle: DatabaseHandle, home: string, seed: number) {
+  const dir = await writeTinyModel(path.join(home, `src-${seed}`), { seed })
+  return registerModel(handle.db, {
+    home,
+    name: SERVED_MODEL_NAME,
+    artifactDir: dir,
+    architecture: 'tiny-dense',
+  })
+}
+
+describe.each(testDrivers)('model holder (%s)', (driver) => {
+  const it = testWithDb(driver)
+
+  it('serves the bundled model while the registry has no production alias', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const bundled = await writeTinyModel(path.join(tmpDir, 'bundled'))
+    const holder = holderFor(database.handle, bundled, log)
+    expect(() => holder.acquire()).toThrow(expect.objectContaining({ code: 'SPS_API_MODEL_NOT_LOADED' }))
+    expect(await holder.refresh()).toBe(true)
+    expect(holder.current()?.source.origin).toBe('bundled')
+    expect(await holder.refresh()).toBe(false)
+    await holder.close()
+  })
+
+  it('swaps to the new production model on NOTIFY; in-flight leases finish on the old one', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const bundled = await writeTinyModel(path.join(tmpDir, 'bundled'))
+    await registerTiny(database.handle, tmpDir, 1)
+    await registerTiny(database.handle, tmpDir, 2)
+    await promoteAlias(database.handle.db, `${SERVED_MODEL_NAME}@1`, 'production')
+    const holder = holderFor(database.handle, bundled, log)
+    await holder.refresh()
+    expect(holder.current()?.classifier.ref).toBe(`${SERVED_MODEL_NAME}@1`)
+    // A pollMs this long proves the swap came from LISTEN/NOTIFY.
+    await holder.watch({ listen: (cb) => database.handle.listen(MODEL_ALIAS_CHANNEL, cb), pollMs: 3_600_000 })
+
+    const inFlight = holder.acquire()
+    await promoteAlias(database.handle.db, `${SERVED_MODEL_NAME}@2`, 'production')
+    await expect
+      .poll(() => holder.current()?.classifier.ref, { timeout: 20_000 })
+      .toBe(`${SERVED_MODEL_NAME}@2`)
+
+    // The old model still answers the request that leased it, and is disposed once released.
+    const [probs] = await inFlight.classifier.predict([pixels()])
+    expect(probs).toHaveLength(2)
+    inFlight.release()
+    await expect
+      .poll(() =>
+        inFlight.classifier.predict([pixels()]).then(
+          () => 'alive',
+          () => 'disposed',
+        ),
+      )
+      .toBe('disposed')
+    const fresh = holder.acquire()
+    await expect(fresh.classifier.predict([pixels()])).resolves.toHaveLength(1)
+    fresh.release()
+    await holder.close()
+  })
+
+  it('catches an alias move by polling when no notification arrives', async ({ database, tmpDir, log }) => {
+    const bundled = await writeTinyModel(path.join(tmpDir, 'bundled'))
+    const holder = holderFor(database.handle, bundled, log)
+    await holder.refresh()
+    await holder.watch({ pollMs: 100 })
+    await registerTiny(database.handle, tmpDir, 3)
+    await promoteAlias(database.handle.db, `${SERVED_MODEL_NAME}@1`, 'production')
+    await expect.poll(() => holder.current()?.source.origin, { timeout: 20_000 }).toBe('registry')
+    await holder.close()
+  })
+})
