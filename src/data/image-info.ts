@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import sharp, { type Metadata, type SharpOptions } from 'sharp'
 import { ImageDecodeError, ImageTooLargeError, UnsupportedImageFormatError } from './errors.js'
 
@@ -37,6 +38,10 @@ export async function decodeImageInfo(
     // No pixel limit here: the header is read only to learn the real size and report it.
     metadata = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata()
   } catch (err) {
+    // sharp calls an empty file an unsupported format; say what it is (only on this failure path).
+    if (typeof input === 'string' && (await stat(input).catch(() => undefined))?.size === 0) {
+      throw new ImageDecodeError('empty file', err)
+    }
     throw toImageError(err, maxPixels)
   }
   const format = metadata.format

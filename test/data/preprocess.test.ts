@@ -138,6 +138,13 @@ describe('preprocessImage', () => {
     )
   })
 
+  test('names an empty file as empty, by path too', async ({ tmpDir }) => {
+    await writeTree(tmpDir, { 'empty.jpg': Buffer.alloc(0) })
+    await expect(preprocessImage(path.join(tmpDir, 'empty.jpg'), spec)).rejects.toThrow(
+      'not a decodable image: empty file',
+    )
+  })
+
   test('reports the real pixel count of an image over the limit', async () => {
     const png = await makeImage('png', { width: 300, height: 200 })
     const err = await preprocessImage(png, spec, { maxPixels: 1000 }).catch((e: unknown) => e)
