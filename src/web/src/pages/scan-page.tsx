@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
 import { ProbabilityBars } from '../components/probability-bars.js'
@@ -60,8 +60,13 @@ function useExplanation(predictionId: string | null): string | null {
 
 function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl: string }) {
   const heatmapUrl = useExplanation(prediction.id)
+  const card = useRef<HTMLElement>(null)
+  useEffect(() => {
+    // On a phone the answer lands below the fold, under the picker: bring it into view.
+    card.current?.scrollIntoView({ block: 'nearest' })
+  }, [prediction.id])
   return (
-    <section class="card result result--done" aria-labelledby="result-title" aria-live="polite">
+    <section ref={card} class="card result result--done" aria-labelledby="result-title" aria-live="polite">
       <div class="result__summary">
         <h2 id="result-title" class="result__label" data-testid="predicted-label">
           <BallLabel label={prediction.predictedLabel} />

@@ -116,7 +116,7 @@ function StatsView({ stats }: { stats: Stats }) {
                   Share
                 </th>
                 <th scope="col" class="num">
-                  Avg. confidence
+                  <abbr title="Average confidence">Avg. conf.</abbr>
                 </th>
               </tr>
             </thead>
