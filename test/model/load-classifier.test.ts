@@ -2,7 +2,7 @@ import path from 'node:path'
 import { readFile, writeFile } from 'node:fs/promises'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, test } from '../fixtures.js'
-import { loadClassifier, saveModelArtifact } from '../../src/model/index.js'
+import { getArchitecture, loadClassifier, saveModelArtifact } from '../../src/model/index.js'
 import { buildTinyModel, randomImages } from './tiny-model.js'
 
 beforeAll(async () => {
@@ -39,6 +39,22 @@ describe('loadClassifier', () => {
     })
     await classifier.dispose()
   })
+
+  for (const name of ['seed-cnn', 'resnet-small', 'sep-cnn']) {
+    test(`round-trips the ${name} architecture`, async ({ tmpDir }) => {
+      const model = getArchitecture(name).build({ inputSize: 16, numClasses: 3, seed: 4, widths: [8, 16] })
+      const images = randomImages(2)
+      const expected = tf.tidy(() => model.predict(tf.tensor4d(flatten(images), [2, 16, 16, 3])) as tf.Tensor)
+      const expectedValues = await expected.data()
+      expected.dispose()
+      await saveModelArtifact(tmpDir, { model, labels: ['a', 'b', 'c'], preprocess })
+      model.dispose()
+      const classifier = await loadClassifier(tmpDir)
+      const got = await classifier.predict(images)
+      got.flatMap((row) => Array.from(row)).forEach((v, i) => expect(v).toBeCloseTo(expectedValues[i]!, 6))
+      await classifier.dispose()
+    })
+  }
 
   test('applies the calibration temperature as softmax(log(p) / T)', async ({ tmpDir }) => {
     const model = buildTinyModel()
