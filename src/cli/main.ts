@@ -5,6 +5,7 @@ import { createCliContext, type CliContext } from './context.js'
 /** Each command file adds its sub-commands; this list is the CLI's table of contents. */
 const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = [
   () => import('./commands/models.js'),
+  () => import('./commands/pipeline.js'),
   () => import('./commands/data.js'),
   () => import('./commands/serve.js'),
   () => import('./commands/evaluate.js'),

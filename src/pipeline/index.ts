@@ -34,3 +34,6 @@ export {
   StepParamsInvalidError,
   UnknownStepError,
 } from './errors.js'
+export { defaultStepTypes } from './default-step-types.js'
+export { DEFAULT_PIPELINE_FILE } from './default-pipeline-file.js'
+export { STRATIFIED } from './steps/index.js'

@@ -1,0 +1,5 @@
+export { prepStep } from './prep.js'
+export { splitStep, STRATIFIED } from './split.js'
+export { trainStep } from './train.js'
+export { evaluateStep } from './evaluate.js'
+export { registerStep } from './register.js'

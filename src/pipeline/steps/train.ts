@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { Type } from 'typebox'
+import { BALL_LABELS, NO_AUGMENT, createAugmenter, deriveSeed } from '../../data/index.js'
+import { initBackend } from '../../model/backend/index.js'
+import {
+  ARTIFACT_FILES,
+  getArchitecture,
+  saveModelArtifact,
+  trainModel,
+  writeLearningCurvesPng,
+  type EpochMetrics,
+} from '../../model/index.js'
+import { defineStep } from '../step-type.js'
+import { readStoredSplit } from './split-file.js'
+import { stringInput, toJson } from './step-inputs.js'
+import { readTensorStore, selectImages } from './tensor-store.js'
+
+export const trainStep = defineStep({
+  name: 'train',
+  version: '1',
+  description: 'train an architecture from the registry on the train subset, early-stopping on validation',
+  inputs: { tensors: { kind: 'tensors' }, split: { kind: 'split' } },
+  outputs: {
+    model: { kind: 'model', isPath: true, description: 'model artifact folder (best epoch), uncalibrated' },
+    training: { kind: 'training', description: 'architecture, params, history summary, seconds' },
+  },
+  params: Type.Object(
+    {
+      architecture: Type.String({ minLength: 1, default: 'seed-cnn' }),
+      epochs: Type.Integer({ minimum: 1 }),
+      batchSize: Type.Integer({ minimum: 1, default: 32 }),
+      learningRate: Type.Number({ exclusiveMinimum: 0, default: 1e-3 }),
+      weightDecay: Type.Number({ minimum: 0, default: 0 }),
+      labelSmoothing: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+      lrSchedule: Type.Union([Type.Literal('plateau'), Type.Literal('cosine')], { default: 'plateau' }),
+      /** Epochs without a better validation accuracy before stopping; 0 disables early stopping. */
+      earlyStoppingPatience: Type.Integer({ minimum: 0, default: 10 }),
+      reduceLrPatience: Type.Integer({ minimum: 1, default: 3 }),
+      reduceLrFactor: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5 }),
+      augmentation: Type.Union([Type.Literal('default'), Type.Literal('none')], { default: 'default' }),
+      seed: Type.Integer({ default: 42 }),
+    },
+    { additionalProperties: false },
+  ),
+  async run(ctx) {
+    const p = ctx.params
+    const backend = await initBackend({ log: ctx.log })
+    const store = await readTensorStore(stringInput(ctx.inputs, 'tensors'))
+    const split = await readStoredSplit(stringInput(ctx.inputs, 'split'))
+    const train = selectImages(store, split.train)
+    const val = selectImages(store, split.val)
+    ctx.progress(
+      `${p.architecture} on ${backend}: ${train.images.length} train, ${val.images.length} validation images at ${store.spec.size}x${store.spec.size}`,
+    )
+    const model = getArchitecture(p.architecture).build({
+      inputSize: store.spec.size,
+      numClasses: BALL_LABELS.length,
+      seed: p.seed,
+    })
+    try {
+      const augment = createAugmenter(
+        p.augmentation === 'none' ? NO_AUGMENT : {},
+        deriveSeed(p.seed, 'augment'),
+      )
+      const result = await trainModel({
+        model,
+        train,
+        val,
+        augment,
+        seed: p.seed,
+        log: ctx.log,
+        signal: ctx.signal,
+        params: {
+          epochs: p.epochs,
+          batchSize: p.batchSize,
+          learningRate: p.learningRate,
+          weightDecay: p.weightDecay,
+          labelSmoothing: p.labelSmoothing,
+          lrSchedule: p.lrSchedule,
+          earlyStoppingPatience: p.earlyStoppingPatience,
+          reduceLrPatience: p.reduceLrPatience,
+          reduceLrFactor: p.reduceLrFactor,
+        },
+        onEpoch: (m) => ctx.progress(formatEpoch(m, p.epochs)),
+      })
+      const modelDir = path.join(ctx.outDir, 'model')
+      await saveModelArtifact(modelDir, { model, labels: BALL_LABELS, preprocess: store.spec })
+      await writeLearningCurvesPng(path.join(modelDir, ARTIFACT_FILES.learningCurves), result.history, {
+        bestEpoch: result.bestEpoch,
+        title: `${p.architecture}: learning curves`,
+      })
+      await writeFile(path.join(modelDir, 'history.json'), `${JSON.stringify(result.history, null, 2)}\n`)
+      const epochSeconds = result.history.map((h) => h.seconds)
+      ctx.progress(
+        `best epoch ${result.bestEpoch} of ${result.history.length}${result.stoppedEarly ? ' (stopped early)' : ''}, ${result.seconds.toFixed(1)} s`,
+      )
+      return {
+        model: 'model',
+        training: toJson({
+          architecture: p.architecture,
+          backend,
+          params: { ...p, imageSize: store.spec.size, fit: store.spec.fit },
+          seconds: result.seconds,
+          secondsPerEpoch: epochSeconds.reduce((a, b) => a + b, 0) / Math.max(1, epochSeconds.length),
+          epochsRun: result.history.length,
+          bestEpoch: result.bestEpoch,
+          stoppedEarly: result.stoppedEarly,
+          best: result.history.find((h) => h.epoch === result.bestEpoch) ?? null,
+        }),
+      }
+    } finally {
+      model.dispose()
+    }
+  },
+})
+
+function formatEpoch(m: EpochMetrics, epochs: number): string {
+  const f = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-')
+  return `epoch ${m.epoch}/${epochs} loss ${f(m.loss)} acc ${f(m.acc)} val_loss ${f(m.valLoss)} val_acc ${f(m.valAcc)} lr ${m.lr.toExponential(1)} ${m.seconds.toFixed(1)} s`
+}
