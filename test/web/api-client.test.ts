@@ -189,7 +189,7 @@ describe('ApiClient.explanation', () => {
 })
 
 describe('ApiClient.promote', () => {
-  it('posts to the documented promote route with the model filled in', async () => {
+  it('posts to a documented promote route with the model filled in and no body', async () => {
     const { baseUrl, seen } = await serve((req, res) => {
       if (req.url === '/openapi.json')
         return json(res, 200, { paths: { '/models/{name}/{version}/promote': { post: {} } } })
@@ -200,11 +200,27 @@ describe('ApiClient.promote', () => {
     await client.promote({ name: 'sportscan', version: '3', ref: 'sportscan@3' }, caps)
     expect(seen[1]?.method).toBe('POST')
     expect(seen[1]?.url).toBe('/models/sportscan/3/promote')
-    expect(JSON.parse(seen[1]?.body ?? '')).toMatchObject({
-      name: 'sportscan',
-      version: 3,
-      alias: 'production',
+    expect(seen[1]?.body).toBe('')
+  })
+
+  it('sends only the body fields the route documents', async () => {
+    const { baseUrl, seen } = await serve((req, res) => {
+      if (req.url === '/openapi.json') {
+        const schema = { type: 'object', properties: { version: { type: 'integer' } } }
+        const put = { requestBody: { content: { 'application/json': { schema } } } }
+        return json(res, 200, { paths: { '/models/{name}/aliases/{alias}': { put } } })
+      }
+      json(res, 200, { ok: true })
     })
+    const client = createApiClient({ baseUrl })
+    await client.promote(
+      { name: 'sports-ball-cnn', version: '4', ref: 'sports-ball-cnn@4' },
+      await client.capabilities(),
+    )
+    expect(seen[1]?.method).toBe('PUT')
+    expect(seen[1]?.url).toBe('/models/sports-ball-cnn/aliases/production')
+    expect(seen[1]?.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(seen[1]?.body ?? '')).toEqual({ version: 4 })
   })
 
   it('refuses without calling the server when promotion is not offered', async () => {

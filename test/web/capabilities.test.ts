@@ -15,7 +15,26 @@ describe('readCapabilities', () => {
     expect(caps).toEqual({
       explainPath: '/predictions/{id}/explain',
       imagePath: '/predictions/{id}/image',
-      promotePath: '/models/{name}/{version}/promote',
+      promote: { method: 'POST', path: '/models/{name}/{version}/promote', bodyKeys: [] },
+    })
+  })
+
+  it('reads the body properties of an alias route, so only documented fields are sent', () => {
+    const caps = readCapabilities({
+      paths: {
+        '/models/{name}/aliases/{alias}': {
+          put: {
+            requestBody: {
+              content: { 'application/json': { schema: { type: 'object', properties: { version: {} } } } },
+            },
+          },
+        },
+      },
+    })
+    expect(caps.promote).toEqual({
+      method: 'PUT',
+      path: '/models/{name}/aliases/{alias}',
+      bodyKeys: ['version'],
     })
   })
 
@@ -24,11 +43,11 @@ describe('readCapabilities', () => {
       paths: { '/predictions/:id/explain': { GET: {} }, '/models/promote': { get: {} } },
     })
     expect(caps.explainPath).toBe('/predictions/{id}/explain')
-    expect(caps.promotePath).toBeNull()
+    expect(caps.promote).toBeNull()
   })
 
   it('offers nothing for a missing or malformed document', () => {
-    expect(readCapabilities(null)).toEqual({ explainPath: null, imagePath: null, promotePath: null })
+    expect(readCapabilities(null)).toEqual({ explainPath: null, imagePath: null, promote: null })
     expect(readCapabilities({ paths: [] }).imagePath).toBeNull()
   })
 })

@@ -82,6 +82,26 @@ export async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message)
 }
 
+function promoteValues(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>): Record<string, string> {
+  return {
+    name: model.name,
+    version: model.version,
+    id: model.ref,
+    ref: model.ref,
+    model: model.ref,
+    alias: 'production',
+  }
+}
+
+/** Only the properties the route documents: the server rejects unknown body fields. */
+function promoteBody(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>, keys: readonly string[]) {
+  const values: Record<string, string | number> = {
+    ...promoteValues(model),
+    version: Number.isInteger(Number(model.version)) ? Number(model.version) : model.version,
+  }
+  return Object.fromEntries(keys.filter((key) => key in values).map((key) => [key, values[key]]))
+}
+
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? ''
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
@@ -162,15 +182,17 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return path === null ? null : `${baseUrl}${path}`
     },
     async promote(model, caps) {
-      const values = { name: model.name, version: model.version, id: model.ref, ref: model.ref }
-      const path = caps.promotePath === null ? null : fillPath(caps.promotePath, values)
-      if (path === null)
+      const route = caps.promote
+      const path = route === null ? null : fillPath(route.path, promoteValues(model))
+      if (route === null || path === null) {
         throw new ApiError(501, 'SPS_WEB_PROMOTE_UNSUPPORTED', 'This server cannot promote models yet.')
-      await send(path, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: model.name, version: Number(model.version), alias: 'production' }),
-      })
+      }
+      const init: RequestInit = { method: route.method }
+      if (route.bodyKeys.length > 0) {
+        init.headers = { 'Content-Type': 'application/json' }
+        init.body = JSON.stringify(promoteBody(model, route.bodyKeys))
+      }
+      await send(path, init)
     },
     async download(url) {
       const response = await send(

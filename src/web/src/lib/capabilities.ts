@@ -1,4 +1,13 @@
-import { isJsonObject } from './json-reader.js'
+import { isJsonObject, type JsonObject } from './json-reader.js'
+
+/** The route that moves the production alias, as the server documents it. */
+export interface PromoteRoute {
+  method: 'POST' | 'PUT'
+  /** Path template, e.g. `/models/{name}/{version}/promote` or `/models/{name}/aliases/{alias}`. */
+  path: string
+  /** Properties its JSON body accepts (the server rejects unknown ones), e.g. `['version']`. */
+  bodyKeys: string[]
+}
 
 /** Optional API routes the dashboard uses when the server has them (read from its OpenAPI document). */
 export interface ApiCapabilities {
@@ -6,14 +15,19 @@ export interface ApiCapabilities {
   explainPath: string | null
   /** GET path template of a kept scan photo, e.g. `/predictions/{id}/image`. */
   imagePath: string | null
-  /** POST path template that moves the production alias, e.g. `/models/{name}/{version}/promote`. */
-  promotePath: string | null
+  promote: PromoteRoute | null
 }
 
 export const NO_CAPABILITIES: Readonly<ApiCapabilities> = {
   explainPath: null,
   imagePath: null,
-  promotePath: null,
+  promote: null,
+}
+
+interface Operation {
+  path: string
+  method: string
+  spec: JsonObject
 }
 
 /** `/predictions/:id/explain` and `/predictions/{id}/explain` both become the `{id}` form. */
@@ -21,22 +35,48 @@ function normalisePath(path: string): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')
 }
 
-function operationsOf(paths: Readonly<Record<string, unknown>>): { path: string; methods: string[] }[] {
-  return Object.entries(paths).map(([path, item]) => ({
-    path: normalisePath(path),
-    methods: isJsonObject(item) ? Object.keys(item).map((m) => m.toLowerCase()) : [],
-  }))
+function operationsOf(paths: JsonObject): Operation[] {
+  const operations: Operation[] = []
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isJsonObject(item)) continue
+    for (const [method, spec] of Object.entries(item)) {
+      if (isJsonObject(spec))
+        operations.push({ path: normalisePath(path), method: method.toUpperCase(), spec })
+    }
+  }
+  return operations
+}
+
+/** Property names of an operation's JSON request body schema; [] when it takes none. */
+function jsonBodyKeys(spec: JsonObject): string[] {
+  const body = spec['requestBody']
+  const content = isJsonObject(body) ? body['content'] : undefined
+  const json = isJsonObject(content) ? content['application/json'] : undefined
+  const schema = isJsonObject(json) ? json['schema'] : undefined
+  const properties = isJsonObject(schema) ? schema['properties'] : undefined
+  return isJsonObject(properties) ? Object.keys(properties) : []
+}
+
+function findPromote(operations: readonly Operation[]): PromoteRoute | null {
+  const op = operations.find(
+    (o) =>
+      (o.method === 'POST' || o.method === 'PUT') &&
+      o.path.startsWith('/models/') &&
+      /promote|alias/.test(o.path),
+  )
+  if (op === undefined || (op.method !== 'POST' && op.method !== 'PUT')) return null
+  return { method: op.method, path: op.path, bodyKeys: jsonBodyKeys(op.spec) }
 }
 
 export function readCapabilities(openApi: unknown): ApiCapabilities {
   if (!isJsonObject(openApi) || !isJsonObject(openApi['paths'])) return { ...NO_CAPABILITIES }
   const operations = operationsOf(openApi['paths'])
   const find = (method: string, pattern: RegExp): string | null =>
-    operations.find((op) => op.methods.includes(method) && pattern.test(op.path))?.path ?? null
+    operations.find((op) => op.method === method && pattern.test(op.path))?.path ?? null
   return {
-    explainPath: find('get', /^\/predictions\/\{[^}]+\}\/explain$/),
-    imagePath: find('get', /^\/predictions\/\{[^}]+\}\/image$/),
-    promotePath: find('post', /^\/models\/.*promote/),
+    explainPath: find('GET', /^\/predictions\/\{[^}]+\}\/explain$/),
+    imagePath: find('GET', /^\/predictions\/\{[^}]+\}\/image$/),
+    promote: findPromote(operations),
   }
 }
 

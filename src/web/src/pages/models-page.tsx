@@ -45,7 +45,7 @@ function PromoteButton({
   const [isBusy, setIsBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   if (model.isProduction) return null
-  const isSupported = capabilities.promotePath !== null
+  const isSupported = capabilities.promote !== null
   return (
     <div class="promote">
       <button
