@@ -13,21 +13,20 @@ set -eu
 PIPELINE_FILE="${PIPELINE_FILE:-pipelines/sports-ball-classification.yaml}"
 MODEL_NAME="${MODEL_NAME:-sports-ball-cnn}"
 PROMOTE="${PROMOTE:-true}"
-SPLIT_FILE="${SPLIT_FILE:-}"
-if [ -n "$SPLIT_FILE" ] && [ ! -f "$SPLIT_FILE" ]; then
-  echo "retrain: split file $SPLIT_FILE does not exist (set SPLIT_FILE= to split by fractions)" >&2
-  exit 2
-fi
+# the fixed split: both models are scored on its test list, which the new model never trained on
+: "${SPLIT_FILE:?set SPLIT_FILE to the split file ({"train": [...], "test": [...]})}"
+[ -f "$SPLIT_FILE" ] || { echo "retrain: split file $SPLIT_FILE does not exist" >&2; exit 2; }
 EPOCHS="${EPOCHS:-}"
 # the largest accuracy drop still counted as "not worse" (evaluation noise on a small test set)
 GATE_TOLERANCE="${GATE_TOLERANCE:-0}"
 GATE_REPORT="${GATE_REPORT:-${SPORTSCAN_HOME:-.sportscan}/gate-report.json}"
 SPORTSCAN="${SPORTSCAN:-node dist/cli/main.js}"
 
+# promote=none: the pipeline only registers; promotion is this script's decision
 set -- pipeline run "$PIPELINE_FILE" --data "$DATASET_DIR"
 # pipeline-level params of pipelines/sports-ball-classification.yaml
 [ -n "$EPOCHS" ] && set -- "$@" --set "epochs=$EPOCHS"
-[ -n "$SPLIT_FILE" ] && set -- "$@" --set "split=$SPLIT_FILE"
+set -- "$@" --set "split=$SPLIT_FILE" --set "promote=none"
 # extra `key=value` overrides, space separated (values without spaces)
 for kv in ${PIPELINE_SET:-}; do set -- "$@" --set "$kv"; done
 
@@ -36,13 +35,8 @@ echo "retrain: $SPORTSCAN $*" >&2
 $SPORTSCAN "$@"
 
 evaluate() {
-  if [ -n "$SPLIT_FILE" ]; then
-    # shellcheck disable=SC2086
-    $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
-  else
-    # shellcheck disable=SC2086
-    $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --subset test --json
-  fi
+  # shellcheck disable=SC2086
+  $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
 }
 
 # reads `sportscan evaluate --json` from stdin: the whole text, or else its last JSON line

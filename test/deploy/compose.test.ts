@@ -51,7 +51,7 @@ describe('compose.yaml', () => {
     expect(String(getPath(service('trainer'), 'volumes', 1))).toMatch(/:\/data:ro$/)
     expect(getPath(service('trainer'), 'environment', 'DATASET_DIR')).toBe('/data/sports-balls')
     expect(getPath(service('trainer'), 'environment', 'SPLIT_FILE')).toBe(
-      '${SPLIT_FILE-/data/sports-balls-split.json}',
+      '/data/${SPORTSCAN_SPLIT_NAME:-sports-balls-split.json}',
     )
     expect(getPath(service('trainer'), 'command')).toEqual(['deploy/scripts/retrain.sh'])
     await access(repoPath('deploy/scripts/retrain.sh'))
