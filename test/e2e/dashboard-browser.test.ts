@@ -260,6 +260,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     expect(text).toContain(describeBallType(stored.predictedLabel).name)
     expect(text).toContain('Aisle 7')
     await page.screenshot({ path: path.join(SCREENSHOTS, 'history-desktop.png'), fullPage: true })
+    // Every scan counted (threshold 0), so filtering on "needs review" empties the table.
+    await page.getByLabel('Status').selectOption('needs_review')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByText('No scans match these filters.').waitFor()
+    await page.getByRole('button', { name: 'Reset' }).click()
+    await page.getByTestId('history-row').first().waitFor()
     expect(problems).toEqual([])
     await page.close()
   })
@@ -287,6 +293,28 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await page.screenshot({ path: path.join(SCREENSHOTS, 'stock-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()
+  })
+
+  it('sends filters the server accepts: dates, label, status, location, for history, CSV and stats', async () => {
+    const stored = await latestPrediction()
+    const day = new Date(stored.createdAt)
+    const today = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`
+    const filters = {
+      label: stored.predictedLabel,
+      status: 'counted',
+      location: 'Aisle 7',
+      from: today,
+      to: today,
+    }
+    const page = await api().history(filters, { limit: 5, cursor: null })
+    expect(page.items.map((item) => item.id)).toContain(stored.id)
+    expect(page.items.every((item) => item.location === 'Aisle 7')).toBe(true)
+    const otherLabel = stored.predictedLabel === 'volleyball' ? 'baseball' : 'volleyball'
+    expect((await api().history({ ...filters, label: otherLabel }, { limit: 5, cursor: null })).total).toBe(0)
+    const csv = await (await api().download(api().historyCsvUrl(filters))).text()
+    expect(csv).toContain(stored.id)
+    const stats = await api().stats({ location: 'Aisle 7', from: today, to: today })
+    expect(stats.total).toBe(page.total)
   })
 
   it('shows the registered model as production with its metrics', async () => {
