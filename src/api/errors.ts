@@ -204,7 +204,7 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
 }
 
 /** Fastify error handler: answers `{code, message}`; logs server errors with their stack, client ones briefly. */
-export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): ErrorBody {
+export function handleError(err: Error, request: FastifyRequest, reply: FastifyReply): ErrorBody {
   const { status, body } = toErrorReply(err)
   if (status >= 500) request.log.error({ err, code: body.code }, 'request failed')
   else request.log.info({ code: body.code, status }, body.message)

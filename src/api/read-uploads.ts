@@ -115,6 +115,8 @@ function checkTextField(name: string, value: unknown, maxChars: number): string 
   if (trimmed.length > maxChars) throw new FieldInvalidError(name, `is longer than ${maxChars} characters`)
   // Control characters in a location or camera id are never intended and break CSV exports and logs.
   if (/\p{Cc}/u.test(trimmed)) throw new FieldInvalidError(name, 'contains control characters')
+  // busboy decodes invalid UTF-8 to U+FFFD; storing that would silently corrupt the client's value.
+  if (trimmed.includes('\uFFFD')) throw new FieldInvalidError(name, 'is not valid UTF-8')
   return trimmed
 }
 

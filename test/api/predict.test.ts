@@ -1,11 +1,34 @@
 import path from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
+import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { testDrivers } from '../fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
 import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+
+/** A PNG whose header claims a huge size, with a tiny (empty) image stream: a decompression bomb's shape. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(0))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
 
 const MAX_UPLOAD_BYTES = 200 * 1024
 const MAX_PIXELS = 250_000
@@ -199,6 +222,21 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
         'SPS_API_FIELD_INVALID',
       ],
       [
+        'invalid UTF-8 in location',
+        async () => [
+          { name: 'img', filename: 'a.png', value: await colourImage(1) },
+          { name: 'location', value: Buffer.from([0x62, 0x69, 0x6e, 0xff, 0xfe]) },
+        ],
+        400,
+        'SPS_API_FIELD_INVALID',
+      ],
+      [
+        'a PNG header announcing 20000x20000 pixels',
+        async () => [{ name: 'img', filename: 'bomb.png', value: pngHeaderOnly(20_000, 20_000) }],
+        400,
+        'SPS_DATA_IMAGE_TOO_LARGE',
+      ],
+      [
         'a 10 KB location',
         async () => [
           { name: 'img', filename: 'a.png', value: await colourImage(1) },
@@ -361,6 +399,30 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       expect(res.json()).toMatchObject({ code: 'SPS_API_TOO_MANY_FILES' })
       expect(await storedCount()).toBe(0)
     })
+  })
+
+  it('answers 503 SPS_API_MODEL_NOT_LOADED while no model is loaded, and /ready says so', async () => {
+    const noModel = await startTestApi(database.handle, modelDir, {}, { loadModel: false })
+    try {
+      const body = multipart([{ name: 'img', filename: 'a.png', value: await colourImage(1) }])
+      const res = await noModel.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: body.payload,
+        headers: body.headers,
+      })
+      expect(res.statusCode).toBe(503)
+      expect(res.json()).toMatchObject({ code: 'SPS_API_MODEL_NOT_LOADED' })
+      const ready = await noModel.app.inject({ method: 'GET', url: '/ready' })
+      expect(ready.statusCode).toBe(503)
+      expect(ready.json()).toEqual({ status: 'not_ready', model_loaded: false, database: 'up' })
+      expect((await noModel.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({
+        model_loaded: false,
+      })
+      expect(await storedCount()).toBe(0)
+    } finally {
+      await noModel.close()
+    }
   })
 
   it('64 parallel scans -> 64 rows, 64 distinct ids, stock up by exactly the counted ones', async () => {

@@ -22,7 +22,7 @@ async function samplePhoto(): Promise<{ name: string; bytes: Buffer }> {
 
 async function postPhoto(url: string, photo: { name: string; bytes: Buffer }) {
   const form = new FormData()
-  form.set('img', new Blob([photo.bytes], { type: 'image/jpeg' }), photo.name)
+  form.set('img', new Blob([new Uint8Array(photo.bytes)], { type: 'image/jpeg' }), photo.name)
   form.set('location', 'e2e-shelf')
   return fetch(`${url}/predict`, { method: 'POST', body: form })
 }

@@ -89,11 +89,7 @@ export const dashboardPlugin = fp(
       ) {
         return sendPage(reply)
       }
-      return handleError(
-        Object.assign(new RouteNotFoundError(request.method, request.url), { statusCode: 404 }),
-        request,
-        reply,
-      )
+      return handleError(new RouteNotFoundError(request.method, request.url), request, reply)
     })
   },
   { name: 'sportscan-dashboard' },

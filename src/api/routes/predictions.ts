@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { BALL_LABELS } from '../../data/index.js'
 import { NOT_A_BALL, correctPrediction, listCorrections } from '../../db/queries/corrections.js'
@@ -59,12 +59,14 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   const { serving } = ctx.config
 
   /** Refuses a body that announces more bytes than the files allowed could take, before reading any of it. */
-  const refuseOversizedBody = (maxFiles: number) => async (request: FastifyRequest) => {
+  const refuseOversizedBody = (maxFiles: number) => async (request: FastifyRequest, reply: FastifyReply) => {
     const announced = Number(request.headers['content-length'])
     if (
       Number.isFinite(announced) &&
       announced > serving.maxUploadBytes * maxFiles + MULTIPART_OVERHEAD_BYTES
     ) {
+      // Closing tells the client to stop sending; otherwise Node would read (and drop) the rest of the body.
+      void reply.header('connection', 'close')
       throw new UploadTooLargeError(serving.maxUploadBytes * maxFiles)
     }
   }
