@@ -27,6 +27,7 @@ export {
   type ImageAugmenter,
 } from './train-loop.js'
 export { AdamW, type AdamWOptions } from './adamw.js'
+export { sampleGamma, sampleSymmetricBeta } from './beta-sample.js'
 export { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
 export {
   computeClassificationMetrics,

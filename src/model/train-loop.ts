@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
-import { CHANNELS, createSeededRandom, deriveSeed, shuffled } from '../data/index.js'
+import { CHANNELS, createSeededRandom, deriveSeed, shuffled, type RandomSource } from '../data/index.js'
 import type { Logger } from '../log/index.js'
 import { AdamW } from './adamw.js'
+import { sampleSymmetricBeta } from './beta-sample.js'
 import { TrainingAbortedError, ModelInputError } from './errors.js'
 import { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
 
@@ -33,6 +34,8 @@ export interface TrainParams {
   minLearningRate?: number
   /** Cosine: epochs of linear warm-up; default 0. */
   warmupEpochs?: number
+  /** Mixup: each batch blends with a shuffled copy of itself by a Beta(alpha, alpha) weight; default 0 = off. */
+  mixupAlpha?: number
 }
 
 /** Augments one preprocessed image (a copy, never in place); may be async, e.g. served by a worker pool. */
@@ -59,6 +62,8 @@ export interface TrainOptions {
   augment?: ImageAugmenter
   seed: number
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>
+  /** After every training step: for progress bars within long epochs. */
+  onBatch?: (progress: { epoch: number; batch: number; batches: number }) => void
   log: Logger
   signal?: AbortSignal
 }
@@ -80,7 +85,7 @@ const EVAL_BATCH = 64
  * On return the model holds the best epoch's weights (BN statistics included).
  */
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
-  const { model, train, val, params, augment, seed, onEpoch, log, signal } = options
+  const { model, train, val, params, augment, seed, onEpoch, onBatch, log, signal } = options
   const shape = inputShape(model)
   const numClasses = outputUnits(model)
   checkData('train', train, shape.pixels, numClasses)
@@ -92,6 +97,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const schedule = params.lrSchedule ?? 'plateau'
   const patience = params.earlyStoppingPatience ?? 10
   const smoothing = params.labelSmoothing ?? 0
+  const mixupAlpha = params.mixupAlpha ?? 0
   const stepsPerEpoch = Math.ceil(train.images.length / batchSize)
   const totalSteps = params.epochs * stepsPerEpoch
   const warmupSteps = Math.round((params.warmupEpochs ?? 0) * stepsPerEpoch)
@@ -114,6 +120,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const batches = Array.from({ length: stepsPerEpoch }, (_, b) =>
         order.slice(b * batchSize, (b + 1) * batchSize),
       )
+      const mixRandom = createSeededRandom(deriveSeed(seed, `mixup-${epoch}`))
       let lossSum = 0
       let correct = 0
       // The next batch is prepared while the current step runs, which overlaps when `augment` is async.
@@ -134,11 +141,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
             warmupSteps,
           )
         }
+        if (mixupAlpha > 0) mixBatch(batch, sampleSymmetricBeta(mixupAlpha, mixRandom), mixRandom)
         const step = trainStep(model, optimizer, variables, batch, shape.size)
         const [lossValue, correctValue] = await Promise.all([step.loss.data(), step.correct.data()])
         tf.dispose([step.loss, step.correct])
         lossSum += (lossValue[0] ?? Number.NaN) * batch.count
         correct += correctValue[0] ?? 0
+        onBatch?.({ epoch, batch: b + 1, batches: batches.length })
       }
       const evaluation =
         val.images.length > 0 ? await evaluateLoss(model, val, shape.size, numClasses) : undefined
@@ -221,6 +230,28 @@ async function prepareBatch(
     ys[row * numClasses + label] = 1 - smoothing + smoothing / numClasses
   })
   return { xs, ys, count: indices.length }
+}
+
+/** Blends each sample (pixels and targets) with a partner from a seeded permutation of the batch, in place. */
+function mixBatch(batch: PreparedBatch, lambda: number, random: RandomSource): void {
+  const partner = shuffled(
+    Array.from({ length: batch.count }, (_, i) => i),
+    random,
+  )
+  const pixels = batch.xs.length / batch.count
+  const classes = batch.ys.length / batch.count
+  const xs = batch.xs.slice()
+  const ys = batch.ys.slice()
+  for (let i = 0; i < batch.count; i++) {
+    const j = partner[i] ?? i
+    for (let p = 0; p < pixels; p++) {
+      batch.xs[i * pixels + p] = lambda * (xs[i * pixels + p] ?? 0) + (1 - lambda) * (xs[j * pixels + p] ?? 0)
+    }
+    for (let k = 0; k < classes; k++) {
+      batch.ys[i * classes + k] =
+        lambda * (ys[i * classes + k] ?? 0) + (1 - lambda) * (ys[j * classes + k] ?? 0)
+    }
+  }
 }
 
 function trainStep(

@@ -115,6 +115,28 @@ describe('trainModel', () => {
     expect(a.losses).toEqual(b.losses)
   })
 
+  test('trains with mixup, reporting every batch, repeatably', async ({ log }) => {
+    const run = async () => {
+      const model = buildTinyModel(16, 3, 10)
+      const batches: string[] = []
+      const result = await trainModel({
+        model,
+        train,
+        val,
+        params: { epochs: 2, batchSize: 10, learningRate: 0.05, mixupAlpha: 0.4 },
+        seed: 6,
+        log,
+        onBatch: ({ epoch, batch, batches: total }) => batches.push(`${epoch}:${batch}/${total}`),
+      })
+      model.dispose()
+      return { batches, losses: result.history.map((m) => m.loss) }
+    }
+    const a = await run()
+    expect(a.batches).toEqual(['1:1/3', '1:2/3', '1:3/3', '2:1/3', '2:2/3', '2:3/3'])
+    expect(a.losses.every(Number.isFinite)).toBe(true)
+    expect((await run()).losses).toEqual(a.losses)
+  })
+
   test('reduces the learning rate on a plateau, never below the floor', async ({ log }) => {
     const model = buildTinyModel(16, 3, 7, { batchNorm: false })
     const result = await trainModel({
