@@ -64,12 +64,12 @@ export class UnknownStepError extends Error {
   }
 }
 
-export class StepParamsInvalidError extends Error {
-  readonly code = 'SPS_PIPELINE_STEP_PARAMS_INVALID'
-  constructor(
-    readonly step: string,
-    reason: string,
-  ) {
-    super(`step "${step}": ${reason}`)
-  }
-}
+/** Every code this concern throws; test/pipeline/errors.test.ts keeps it in step with the classes. */
+export const PIPELINE_ERROR_CODES = [
+  'SPS_PIPELINE_SPEC_INVALID',
+  'SPS_PIPELINE_BAD_OVERRIDE',
+  'SPS_PIPELINE_STEP_FAILED',
+  'SPS_PIPELINE_STEP_INPUT_MISSING',
+  'SPS_PIPELINE_STEP_OUTPUT_INVALID',
+  'SPS_PIPELINE_UNKNOWN_STEP',
+] as const

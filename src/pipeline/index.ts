@@ -31,8 +31,8 @@ export {
   StepFailedError,
   StepInputMissingError,
   StepOutputInvalidError,
-  StepParamsInvalidError,
   UnknownStepError,
+  PIPELINE_ERROR_CODES,
 } from './errors.js'
 export { defaultStepTypes } from './default-step-types.js'
 export { DEFAULT_PIPELINE_FILE } from './default-pipeline-file.js'

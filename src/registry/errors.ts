@@ -64,3 +64,14 @@ export class RegistrationFailedError extends Error {
     )
   }
 }
+
+/** Every code this concern throws; test/registry/errors.test.ts keeps it in step with the classes. */
+export const REGISTRY_ERROR_CODES = [
+  'SPS_REGISTRY_INVALID_REF',
+  'SPS_REGISTRY_INVALID_NAME',
+  'SPS_REGISTRY_MODEL_NOT_FOUND',
+  'SPS_REGISTRY_ALIAS_NOT_FOUND',
+  'SPS_REGISTRY_UNKNOWN_ALIAS',
+  'SPS_REGISTRY_ARTIFACT_MISSING',
+  'SPS_REGISTRY_REGISTRATION_FAILED',
+] as const

@@ -31,4 +31,5 @@ export {
   ModelNotFoundError,
   RegistrationFailedError,
   UnknownAliasError,
+  REGISTRY_ERROR_CODES,
 } from './errors.js'

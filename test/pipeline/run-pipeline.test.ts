@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
 import {
+  createStepTypeRegistry,
   StepFailedError,
   StepInputMissingError,
   parsePipelineSpec,
@@ -153,5 +154,32 @@ describe.each(testDrivers)('runPipeline (%s)', (driver) => {
     expect(whole.steps.map((s) => s.status)).toEqual(['cached', 'cached', 'cached'])
     expect(whole.steps.map((s) => s.key)).toEqual([source.key, scale.key, report.key])
     expect([...runs.values()]).toEqual([1, 1, 1])
+  })
+
+  it('runs a cached step again when its result is no longer valid outside the cache', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const runs = new Map<string, number>()
+    const base = createFakeStepTypes(runs)
+    const source = base.get('source')
+    if (!source) throw new Error('fake source step missing')
+    let isValid = true
+    const stepTypes = createStepTypeRegistry([
+      ...[...base.values()].filter((t) => t.name !== 'source'),
+      { ...source, isResultValid: async () => isValid },
+    ])
+    const pipeline = resolvePipeline(parsePipelineSpec(FAKE_PIPELINE, 'fake.yaml'), {
+      file: 'fake.yaml',
+      stepTypes,
+    })
+    const services = { home: tmpDir, db: database.handle.db, log, codeVersion: 'test' }
+    await runPipeline(pipeline, services)
+    isValid = false
+    const again = await runPipeline(pipeline, services)
+    // Same key, so the re-run source feeds the same identities downstream, which stay cached.
+    expect(again.steps.map((s) => s.status)).toEqual(['succeeded', 'cached', 'cached'])
+    expect(Object.fromEntries(runs)).toEqual({ source: 2, scale: 1, report: 1 })
   })
 })

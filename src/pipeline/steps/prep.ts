@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Type } from 'typebox'
-import { importDataset, loadImages, loadManifest } from '../../data/index.js'
+import { importDataset, loadImages, loadManifest, resolveDatasetVersion } from '../../data/index.js'
 import { defineStep, type JsonValue } from '../step-type.js'
 import { createProgressReporter } from './progress-throttle.js'
 import { writeTensorStore } from './tensor-store.js'
@@ -31,10 +31,14 @@ export const prepStep = defineStep({
   async fingerprint(params) {
     return listFiles(path.resolve(params.data))
   },
+  // The dataset must still be known to this home and this database (which may have been switched).
   async isResultValid(result, services) {
     const version = result.outputs.dataset
     if (typeof version !== 'string') return false
-    return loadManifest(services.home, version).then(
+    return Promise.all([
+      loadManifest(services.home, version),
+      resolveDatasetVersion(services.db, version),
+    ]).then(
       () => true,
       () => false,
     )

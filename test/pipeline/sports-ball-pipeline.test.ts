@@ -1,0 +1,103 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, testWithDb } from '../fixtures.js'
+import {
+  DEFAULT_PIPELINE_FILE,
+  defaultStepTypes,
+  loadPipeline,
+  runPipeline,
+} from '../../src/pipeline/index.js'
+import { getModel } from '../../src/registry/index.js'
+
+/** 12 tiny photos of 3 classes, each class its own colour with a little variation. */
+async function makeDataset(dir: string): Promise<string> {
+  const colours = { basketball: [220, 110, 30], volleyball: [240, 240, 240], tennis_ball: [190, 220, 40] }
+  for (const [label, [r, g, b]] of Object.entries(colours)) {
+    await mkdir(path.join(dir, label), { recursive: true })
+    for (let i = 0; i < 4; i++) {
+      await sharp({
+        create: {
+          width: 20,
+          height: 20,
+          channels: 3,
+          background: { r: (r ?? 0) - i * 12, g: g ?? 0, b: b ?? 0 },
+        },
+      })
+        .png()
+        .toFile(path.join(dir, label, `${label}_${i}.png`))
+    }
+  }
+  return dir
+}
+
+describe('the sports-ball-classification pipeline', () => {
+  const it = testWithDb('pglite')
+
+  it('trains, evaluates and registers a model, and a second run is fully cached', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const data = await makeDataset(path.join(tmpDir, 'photos'))
+    const home = path.join(tmpDir, 'home')
+    const load = () =>
+      loadPipeline(DEFAULT_PIPELINE_FILE, {
+        stepTypes: defaultStepTypes(),
+        overrides: [
+          `data=${data}`,
+          'imageSize=16',
+          'epochs=1',
+          'batchSize=4',
+          'valFraction=0.25',
+          'testFraction=0.25',
+          'promote=staging',
+        ],
+      })
+    const services = { home, db: database.handle.db, log, codeVersion: 'test-sha' }
+
+    const first = await runPipeline(await load(), services)
+    expect(first.error).toBeUndefined()
+    expect(first.steps.map((s) => [s.name, s.status])).toEqual([
+      ['prep', 'succeeded'],
+      ['split', 'succeeded'],
+      ['train', 'succeeded'],
+      ['evaluate', 'succeeded'],
+      ['register', 'succeeded'],
+    ])
+    expect(first.metrics).toMatchObject({ n: 3, subset: 'test' })
+
+    const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
+    expect(model.ref).toBe('sports-ball-cnn@1')
+    expect(model.row).toMatchObject({
+      architecture: 'seed-cnn',
+      codeVersion: 'test-sha',
+      datasetVersion: first.steps[0]?.outputs.dataset,
+      split: { kind: 'stratified', counts: { train: 6, val: 3, test: 3 } },
+      params: { epochs: 1, imageSize: 16, architecture: 'seed-cnn' },
+      metrics: { n: 3 },
+    })
+    expect(model.row.trainingSeconds).toBeGreaterThan(0)
+    expect((await readdir(model.artifactPath)).sort()).toEqual(
+      expect.arrayContaining([
+        'calibration.json',
+        'confusion-matrix.png',
+        'labels.json',
+        'learning-curves.png',
+        'metrics.json',
+        'model.json',
+        'preprocess.json',
+        'weights.bin',
+      ]),
+    )
+    expect(JSON.parse(await readFile(path.join(model.artifactPath, 'preprocess.json'), 'utf8'))).toEqual({
+      size: 16,
+      fit: 'stretch',
+    })
+
+    const second = await runPipeline(await load(), services)
+    expect(second.steps.map((s) => s.status)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached'])
+    expect(second.metrics).toEqual(first.metrics)
+    expect((await getModel(database.handle.db, 'sports-ball-cnn')).ref).toBe('sports-ball-cnn@1')
+  })
+})
