@@ -330,6 +330,24 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await page.close()
   })
 
+  it('signs in with an API key: kept across reloads and sent as a Bearer token', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await page.goto(`${baseUrl()}/`)
+    await page.getByText('Sign in').click()
+    await page.getByLabel('API key').fill('sk_e2e_0123456789')
+    await page.getByRole('button', { name: 'Save key' }).click()
+    await page.getByText('Key sk_e…6789').waitFor()
+    await page.reload()
+    const request = page.waitForRequest((r) => new URL(r.url()).pathname === '/history')
+    await page.getByRole('link', { name: 'History' }).click()
+    expect((await request).headers()['authorization']).toBe('Bearer sk_e2e_0123456789')
+    await page.getByText('Key sk_e…6789').click()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByText('Sign in').waitFor()
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
   it('fits every page into a 375 px wide phone screen without sideways scrolling', async () => {
     const { page, problems } = await openPage(PHONE)
     await scan(page, 'Shelf 2')

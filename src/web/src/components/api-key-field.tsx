@@ -1,13 +1,25 @@
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { maskApiKey, type ApiKeyStore } from '../lib/api-key-store.js'
 
 /** Sign-in with an API key: kept in localStorage and sent as `Authorization: Bearer` on every request. */
 export function ApiKeyField({ store }: { store: ApiKeyStore }) {
   const [saved, setSaved] = useState(() => store.get())
   const [draft, setDraft] = useState('')
+  const details = useRef<HTMLDetailsElement>(null)
+  const close = () => {
+    if (details.current === null) return
+    details.current.open = false
+    details.current.querySelector('summary')?.focus()
+  }
 
   return (
-    <details class="api-key">
+    <details
+      class="api-key"
+      ref={details}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') close()
+      }}
+    >
       <summary>
         <span aria-hidden="true">🔑</span> {saved === null ? 'Sign in' : `Key ${maskApiKey(saved)}`}
       </summary>
@@ -18,6 +30,7 @@ export function ApiKeyField({ store }: { store: ApiKeyStore }) {
           store.set(draft)
           setSaved(store.get())
           setDraft('')
+          close()
         }}
       >
         <label for="api-key-input">API key</label>
@@ -40,6 +53,7 @@ export function ApiKeyField({ store }: { store: ApiKeyStore }) {
               onClick={() => {
                 store.clear()
                 setSaved(null)
+                close()
               }}
             >
               Sign out

@@ -15,14 +15,15 @@ const METRIC_NAMES: Readonly<Record<string, string>> = {
   training_seconds: 'Training time (s)',
 }
 
+/** `training_seconds` / `trainingSeconds` -> "Training seconds". */
 function metricName(key: string): string {
-  return (
-    METRIC_NAMES[key] ??
-    key
-      .replace(/_/g, ' ')
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-  )
+  const known = METRIC_NAMES[key]
+  if (known !== undefined) return known
+  const words = key
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
 function formatMetric(value: number): string {
