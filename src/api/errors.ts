@@ -93,6 +93,13 @@ export class InvalidCursorError extends Error {
   }
 }
 
+export class ImageNotKeptError extends Error {
+  readonly code = 'SPS_API_IMAGE_NOT_KEPT'
+  constructor(readonly id: string) {
+    super(`the photo of prediction "${id}" was not kept (the server runs without STORE_IMAGES)`)
+  }
+}
+
 export class ModelNotLoadedError extends Error {
   readonly code = 'SPS_API_MODEL_NOT_LOADED'
   constructor() {
@@ -119,6 +126,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_FIELD_INVALID: 400,
   SPS_API_IDEMPOTENCY_KEY_REUSED: 409,
   SPS_API_CURSOR_INVALID: 400,
+  SPS_API_IMAGE_NOT_KEPT: 404,
   SPS_API_MODEL_NOT_LOADED: 503,
   SPS_API_INTERNAL: 500,
   SPS_DATA_IMAGE_UNDECODABLE: 400,
@@ -128,6 +136,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_MODEL_INPUT_INVALID: 400,
   SPS_REGISTRY_MODEL_NOT_FOUND: 404,
   SPS_REGISTRY_ALIAS_NOT_FOUND: 404,
+  SPS_REGISTRY_INVALID_REF: 400,
+  SPS_REGISTRY_INVALID_NAME: 400,
+  SPS_REGISTRY_UNKNOWN_ALIAS: 400,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 415,
   FST_ERR_CTP_BODY_TOO_LARGE: 413,
   FST_ERR_CTP_EMPTY_JSON_BODY: 400,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /** Folder of kept scan images, named by content hash, for review and retraining (issue 9). */
@@ -21,6 +21,17 @@ export async function keepImage(home: string, sha256: string, bytes: Buffer): Pr
     await rename(temp, target)
   } catch (err) {
     await rm(temp, { force: true })
+    throw err
+  }
+}
+
+/** The kept image of a scan, or undefined when it was not kept. */
+export async function readKeptImage(home: string, sha256: string): Promise<Buffer | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined
+  try {
+    return await readFile(path.join(imagesDir(home), sha256))
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return undefined
     throw err
   }
 }

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, number> = {
   SPS_API_FIELD_INVALID: 400,
   SPS_API_IDEMPOTENCY_KEY_REUSED: 409,
   SPS_API_CURSOR_INVALID: 400,
+  SPS_API_IMAGE_NOT_KEPT: 404,
   SPS_API_MODEL_NOT_LOADED: 503,
   SPS_API_INTERNAL: 500,
   SPS_DATA_IMAGE_UNDECODABLE: 400,
@@ -28,6 +29,9 @@ const EXPECTED: Record<string, number> = {
   SPS_MODEL_INPUT_INVALID: 400,
   SPS_REGISTRY_MODEL_NOT_FOUND: 404,
   SPS_REGISTRY_ALIAS_NOT_FOUND: 404,
+  SPS_REGISTRY_INVALID_REF: 400,
+  SPS_REGISTRY_INVALID_NAME: 400,
+  SPS_REGISTRY_UNKNOWN_ALIAS: 400,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 415,
   FST_ERR_CTP_BODY_TOO_LARGE: 413,
   FST_ERR_CTP_EMPTY_JSON_BODY: 400,
@@ -61,6 +65,7 @@ describe('API error table', () => {
       new apiErrors.FieldInvalidError('location', 'is too long'),
       new apiErrors.IdempotencyKeyReusedError(),
       new apiErrors.InvalidCursorError(),
+      new apiErrors.ImageNotKeptError('id'),
       new apiErrors.ModelNotLoadedError(),
     ]
     const classCount = Object.values(apiErrors).filter(

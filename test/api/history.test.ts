@@ -145,6 +145,8 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
 
   it('gets and deletes one prediction; 404 afterwards', async () => {
     const made = await scan(1)
+    // This app runs without STORE_IMAGES.
+    expect(await get(`/predictions/${made.id}/image`, 404)).toMatchObject({ code: 'SPS_API_IMAGE_NOT_KEPT' })
     expect((await get<Item>(`/predictions/${made.id}`)).id).toBe(made.id)
     const del = await api.app.inject({ method: 'DELETE', url: `/predictions/${made.id}` })
     expect(del.json()).toEqual({ deleted: true, id: made.id })

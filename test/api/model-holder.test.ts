@@ -6,7 +6,7 @@ import type { Logger } from '../../src/log/index.js'
 import { loadClassifier } from '../../src/model/index.js'
 import { MODEL_ALIAS_CHANNEL, promoteAlias, registerModel } from '../../src/registry/index.js'
 import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
-import { TINY_SIZE, writeTinyModel } from './api-harness.js'
+import { TINY_SIZE, startTestApi, writeTinyModel } from './api-harness.js'
 
 const pixels = () => new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)
 
@@ -93,5 +93,46 @@ describe.each(testDrivers)('model holder (%s)', (driver) => {
     await promoteAlias(database.handle.db, `${SERVED_MODEL_NAME}@1`, 'production')
     await expect.poll(() => holder.current()?.source.origin, { timeout: 20_000 }).toBe('registry')
     await holder.close()
+  })
+
+  it('PUT /models/:name/aliases/:alias moves the alias and notifies listeners', async ({
+    database,
+    tmpDir,
+  }) => {
+    const bundled = await writeTinyModel(path.join(tmpDir, 'bundled'))
+    await registerTiny(database.handle, tmpDir, 1)
+    await registerTiny(database.handle, tmpDir, 2)
+    const heard: string[] = []
+    const unlisten = await database.handle.listen(MODEL_ALIAS_CHANNEL, (p) => heard.push(p))
+    const api = await startTestApi(database.handle, bundled)
+    try {
+      const res = await api.app.inject({
+        method: 'PUT',
+        url: `/models/${SERVED_MODEL_NAME}/aliases/production`,
+        payload: { version: 2 },
+      })
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ alias: 'production', ref: `${SERVED_MODEL_NAME}@2` })
+      await expect.poll(() => heard.length, { timeout: 10_000 }).toBe(1)
+      const models = await api.app.inject({ method: 'GET', url: '/models' })
+      const rows = models.json<{ models: Array<{ version: number; is_production: boolean }> }>().models
+      expect(rows.filter((m) => m.is_production).map((m) => m.version)).toEqual([2])
+
+      const missing = await api.app.inject({
+        method: 'PUT',
+        url: `/models/${SERVED_MODEL_NAME}/aliases/production`,
+        payload: { version: 9 },
+      })
+      expect(missing.statusCode).toBe(404)
+      const badAlias = await api.app.inject({
+        method: 'PUT',
+        url: `/models/${SERVED_MODEL_NAME}/aliases/latest`,
+        payload: { version: 1 },
+      })
+      expect(badAlias.statusCode).toBe(400)
+    } finally {
+      await unlisten()
+      await api.close()
+    }
   })
 })

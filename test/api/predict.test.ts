@@ -122,6 +122,13 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     const sha = createHash('sha256').update(bytes).digest('hex')
     const { readFile } = await import('node:fs/promises')
     expect(await readFile(path.join(api.home, 'images', sha))).toEqual(bytes)
+    const image = await api.app.inject({
+      method: 'GET',
+      url: `/predictions/${res.json<{ id: string }>().id}/image`,
+    })
+    expect(image.statusCode).toBe(200)
+    expect(image.headers['content-type']).toBe('image/png')
+    expect(image.rawPayload).toEqual(bytes)
   })
 
   it('cleans file names: no path, no control characters, at most 255 characters', async () => {

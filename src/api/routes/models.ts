@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { BALL_LABELS } from '../../data/index.js'
-import { listModels } from '../../registry/index.js'
+import { MODEL_ALIASES, listModels, promoteAlias } from '../../registry/index.js'
 import type { ApiContext } from '../api-context.js'
 import { errorResponses } from './prediction.schemas.js'
 
@@ -67,6 +67,38 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
           created_at: m.row.createdAt.toISOString(),
         })),
       }
+    },
+  )
+
+  app.put(
+    '/models/:name/aliases/:alias',
+    {
+      schema: {
+        summary: 'Point an alias (production, staging) at a registered version; servers reload on the change',
+        description: 'Admin only once API keys exist (issue 8).',
+        tags: ['models'],
+        params: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          alias: Type.Union(MODEL_ALIASES.map((a) => Type.Literal(a))),
+        }),
+        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            name: Type.String(),
+            alias: Type.String(),
+            ref: Type.String(),
+            previous_model_id: Type.Union([Type.Integer(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { name, alias } = request.params
+      // promoteAlias NOTIFYs in its transaction: every server (this one too) reloads from that.
+      const promoted = await promoteAlias(ctx.db.db, `${name}@${request.body.version}`, alias)
+      request.log.info({ ref: promoted.model.ref, alias }, 'alias moved')
+      return { name, alias, ref: promoted.model.ref, previous_model_id: promoted.previousModelId }
     },
   )
 }

@@ -5,7 +5,9 @@ import { BALL_LABELS } from '../../data/index.js'
 import { NOT_A_BALL, correctPrediction, listCorrections } from '../../db/queries/corrections.js'
 import { deletePrediction, getPrediction } from '../../db/queries/predictions.js'
 import type { ApiContext } from '../api-context.js'
-import { PredictionNotFoundError, UploadTooLargeError, toErrorReply } from '../errors.js'
+import { ImageNotKeptError, PredictionNotFoundError, UploadTooLargeError, toErrorReply } from '../errors.js'
+import { sniffImageFormat } from '../image-format.js'
+import { readKeptImage } from '../image-store.js'
 import { readUploads } from '../read-uploads.js'
 import { recordScans, type ScanOutcome } from '../record-scans.js'
 import {
@@ -181,6 +183,34 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       ])
       if (!row) throw new PredictionNotFoundError(request.params.id)
       return { ...toPrediction(row), corrections: corrections.map(toCorrection) }
+    },
+  )
+
+  app.get(
+    '/predictions/:id/image',
+    {
+      schema: {
+        summary: 'The photo of a scan, when the server keeps images (STORE_IMAGES=1)',
+        tags: ['predictions'],
+        produces: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/heif'],
+        params: PredictionIdParams,
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The uploaded bytes' }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await getPrediction(ctx.db.db, request.params.id)
+      if (!row) throw new PredictionNotFoundError(request.params.id)
+      const bytes = await readKeptImage(ctx.config.home, row.imageSha256)
+      if (!bytes) throw new ImageNotKeptError(request.params.id)
+      // Content-addressed: the bytes behind this URL never change.
+      void reply
+        .type(`image/${sniffImageFormat(bytes) ?? 'jpeg'}`)
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+      return bytes
     },
   )
 
