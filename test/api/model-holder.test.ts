@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../../src/db/index.js'
 import type { Logger } from '../../src/log/index.js'
 import { loadClassifier } from '../../src/model/index.js'
 import { MODEL_ALIAS_CHANNEL, promoteAlias, registerModel } from '../../src/registry/index.js'
-import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, test, testDrivers, testWithDb } from '../fixtures.js'
 import { TINY_SIZE, startTestApi, writeTinyModel } from './api-harness.js'
 
 const pixels = () => new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)
@@ -134,5 +134,25 @@ describe.each(testDrivers)('model holder (%s)', (driver) => {
       await unlisten()
       await api.close()
     }
+  })
+})
+
+describe('model holder without a database', () => {
+  test('keeps serving the current model when a new one fails to load', async ({ tmpDir, log }) => {
+    const good = await writeTinyModel(path.join(tmpDir, 'good'))
+    let dir = good
+    const holder = new ModelHolder({
+      locate: async () => ({ key: dir, dir, origin: 'bundled' }),
+      load: (source) => loadClassifier(source.dir, { log }),
+      log,
+    })
+    await holder.refresh()
+    dir = path.join(tmpDir, 'missing')
+    await expect(holder.refresh()).rejects.toMatchObject({ code: 'SPS_MODEL_ARTIFACT_INVALID' })
+    expect(holder.current()?.source.dir).toBe(good)
+    const lease = holder.acquire()
+    await expect(lease.classifier.predict([pixels()])).resolves.toHaveLength(1)
+    lease.release()
+    await holder.close()
   })
 })
