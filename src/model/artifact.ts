@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { PreprocessSpec } from '../data/index.js'
@@ -78,13 +78,19 @@ export async function saveModelArtifact(dir: string, input: ModelArtifactInput):
     writeJson(path.join(dir, ARTIFACT_FILES.labels), input.labels),
     writeJson(path.join(dir, ARTIFACT_FILES.preprocess), input.preprocess),
   ]
-  if (input.temperature !== undefined) {
-    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.calibration), { temperature: input.temperature }))
+  // Optional sidecars left from an earlier save would silently change the model's meaning: remove them.
+  const optional: Array<[string, unknown]> = [
+    [
+      ARTIFACT_FILES.calibration,
+      input.temperature === undefined ? undefined : { temperature: input.temperature },
+    ],
+    [ARTIFACT_FILES.metrics, input.metrics],
+    [ARTIFACT_FILES.metadata, input.metadata],
+  ]
+  for (const [name, value] of optional) {
+    const file = path.join(dir, name)
+    writes.push(value === undefined ? rm(file, { force: true }) : writeJson(file, value))
   }
-  if (input.metrics !== undefined)
-    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.metrics), input.metrics))
-  if (input.metadata !== undefined)
-    writes.push(writeJson(path.join(dir, ARTIFACT_FILES.metadata), input.metadata))
   await Promise.all(writes)
 }
 
