@@ -1,0 +1,28 @@
+export {
+  exportOnnx,
+  listExportableLayers,
+  ONNX_INPUT_NAME,
+  ONNX_OUTPUT_NAME,
+  DEFAULT_OPSET,
+  MIN_OPSET,
+  MAX_OPSET,
+  type ExportOnnxOptions,
+} from './export-onnx.js'
+export {
+  ensureOnnx,
+  writeOnnxForArtifact,
+  type EnsureOnnxOptions,
+  type WriteOnnxOptions,
+} from './ensure-onnx.js'
+export {
+  loadOnnxClassifier,
+  ONNX_MODEL_FILE,
+  type LoadOnnxClassifierOptions,
+} from './load-onnx-classifier.js'
+export {
+  OnnxInferenceError,
+  OnnxModelError,
+  UnsupportedLayerError,
+  UnsupportedModelError,
+  UnsupportedOpsetError,
+} from './errors.js'

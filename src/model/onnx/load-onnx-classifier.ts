@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { CHANNELS } from '../../data/index.js'
+import type { Logger } from '../../log/index.js'
+import { readArtifactSidecar } from '../artifact.js'
+import { scaleProbabilities } from '../calibration.js'
+import type { Classifier } from '../classifier.js'
+import { ModelInputError } from '../errors.js'
+import { OnnxInferenceError, OnnxModelError } from './errors.js'
+
+/** The ONNX file inside an artifact folder (written by `ensureOnnx` or `sportscan models export`). */
+export const ONNX_MODEL_FILE = 'model.onnx'
+
+export interface LoadOnnxClassifierOptions {
+  /** ONNX Runtime intra-op threads (default 1: one core per session, so a worker pool can use the rest). */
+  intraOpThreads?: number
+  /** The .onnx file; default `<dir>/model.onnx`. */
+  file?: string
+  /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
+  ref?: string
+  log?: Logger
+}
+
+/**
+ * Loads an artifact folder's `model.onnx` with onnxruntime-node (CPU) as a Classifier: the same labels,
+ * preprocessing spec and temperature (calibration.json) as `loadClassifier`, so both answer alike.
+ */
+export async function loadOnnxClassifier(
+  dir: string,
+  options: LoadOnnxClassifierOptions = {},
+): Promise<Classifier> {
+  const sidecar = await readArtifactSidecar(dir)
+  const file = options.file ?? path.join(dir, ONNX_MODEL_FILE)
+  const bytes = await readFile(file).catch((err: unknown) => {
+    throw new OnnxModelError(file, 'cannot read the file', err)
+  })
+  const intraOpThreads = options.intraOpThreads ?? 1
+  let session: ort.InferenceSession
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    })
+  } catch (err) {
+    throw new OnnxModelError(file, 'ONNX Runtime cannot load it', err)
+  }
+  const { size } = sidecar.preprocess
+  const k = sidecar.labels.length
+  const [inputName, outputName] = [session.inputNames[0], session.outputNames[0]]
+  const mismatch = checkSignature(session, size, k)
+  if (inputName === undefined || outputName === undefined || mismatch !== undefined) {
+    await session.release()
+    throw new OnnxModelError(file, mismatch ?? 'the graph has no input or output')
+  }
+  const ref =
+    options.ref ??
+    (sidecar.metadata
+      ? `${sidecar.metadata.name}@${sidecar.metadata.version}`
+      : `${path.basename(path.resolve(dir))}@local`)
+  const labels = Object.freeze([...sidecar.labels])
+  const { temperature } = sidecar
+  const pixels = size * size * CHANNELS
+  let isDisposed = false
+  options.log?.debug({ ref, file, labels: k, size, temperature, intraOpThreads }, 'ONNX classifier loaded')
+  return {
+    ref,
+    labels,
+    preprocess: { ...sidecar.preprocess },
+    async predict(batch) {
+      if (isDisposed) throw new ModelInputError(`classifier ${ref} was disposed`)
+      if (batch.length === 0) return []
+      const flat = new Float32Array(batch.length * pixels)
+      batch.forEach((image, i) => {
+        if (image.length !== pixels) {
+          throw new ModelInputError(`image ${i} has ${image.length} values, expected ${pixels}`)
+        }
+        flat.set(image, i * pixels)
+      })
+      let values: Float32Array
+      try {
+        const input = new ort.Tensor('float32', flat, [batch.length, size, size, CHANNELS])
+        const result = await session.run({ [inputName]: input })
+        const data = result[outputName]?.data
+        if (!(data instanceof Float32Array) || data.length !== batch.length * k) {
+          throw new Error(`output ${outputName} is not ${batch.length} x ${k} float32 values`)
+        }
+        values = data
+      } catch (err) {
+        throw new OnnxInferenceError(ref, err)
+      }
+      return batch.map((_, i) => {
+        const row = values.slice(i * k, (i + 1) * k)
+        return temperature === 1 ? row : scaleProbabilities(row, temperature)
+      })
+    },
+    async dispose() {
+      if (isDisposed) return
+      isDisposed = true
+      await session.release()
+    },
+  }
+}
+
+/** Why the graph does not take [batch, size, size, 3] images or give [batch, classes], if it does not. */
+function checkSignature(session: ort.InferenceSession, size: number, classes: number): string | undefined {
+  const input = session.inputMetadata[0]
+  const output = session.outputMetadata[0]
+  if (input?.isTensor === true) {
+    const [, h, w, c] = input.shape
+    if (input.shape.length !== 4 || h !== size || w !== size || c !== CHANNELS) {
+      return `input is [${input.shape.join(', ')}], expected [batch, ${size}, ${size}, ${CHANNELS}] (preprocess.json)`
+    }
+  }
+  if (output?.isTensor === true) {
+    if (output.shape.length !== 2 || output.shape[1] !== classes) {
+      return `output is [${output.shape.join(', ')}], expected [batch, ${classes}] (labels.json)`
+    }
+  }
+  return undefined
+}
