@@ -204,6 +204,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       describeBallType(stored.predictedLabel).name,
     )
     expect(await page.locator('.prob-bars__row').count()).toBe(5)
+    await page.getByText(`Recognising with model ${modelRef}.`).waitFor()
     await expect(page.locator('.facts').innerText()).resolves.toContain(modelRef)
     if ((await api().capabilities()).explainPath !== null) {
       // The Grad-CAM overlay is a real decoded image, not a broken link.

@@ -17,6 +17,7 @@ import {
   type ReportFilters,
 } from './query-string.js'
 import { decodeStats, decodeStock, type Stats, type StockEntry } from './reports.js'
+import { decodeServiceStatus, type ServiceStatus } from './service-status.js'
 
 export interface ApiClientOptions {
   /** Prefix of every API path; '' when the dashboard is served by the API itself. */
@@ -37,6 +38,7 @@ export interface ApiClient {
   stock(): Promise<StockEntry[]>
   stats(filters: Readonly<ReportFilters>): Promise<Stats>
   models(): Promise<ModelVersion[]>
+  health(): Promise<ServiceStatus>
   capabilities(): Promise<ApiCapabilities>
   /** The Grad-CAM overlay of a stored prediction, or null when the server has none for it. */
   explanation(predictionId: string): Promise<Blob | null>
@@ -160,6 +162,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     async models() {
       return decodeModels(await getJson('/models'))
+    },
+    async health() {
+      return decodeServiceStatus(await getJson('/health'))
     },
     capabilities: readCapabilitiesOnce,
     async explanation(predictionId) {

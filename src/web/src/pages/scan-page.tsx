@@ -5,6 +5,7 @@ import { ProbabilityBars } from '../components/probability-bars.js'
 import { ErrorMessage } from '../components/status-view.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
 import { topScores, type Prediction } from '../lib/prediction.js'
+import { useAsync } from '../use-async.js'
 import { PhotoPicker } from './photo-picker.js'
 
 type ScanState =
@@ -112,6 +113,22 @@ function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl
   )
 }
 
+/** One line above the picker: which model answers, or a warning that none can. */
+function ServiceNotice() {
+  const api = useApi()
+  const [status] = useAsync(() => api.health(), [api])
+  if (status.status !== 'ok') return null
+  if (!status.data.isModelLoaded) {
+    return (
+      <p class="alert alert--warn" role="status">
+        No model is loaded yet, so scans cannot be recognised. Promote a trained model (Models page or{' '}
+        <code>sportscan models promote</code>) and try again.
+      </p>
+    )
+  }
+  return status.data.model === null ? null : <p class="muted">Recognising with model {status.data.model}.</p>
+}
+
 export function ScanPage() {
   const api = useApi()
   const [location, setLocation] = useState(readSavedLocation)
@@ -141,6 +158,7 @@ export function ScanPage() {
   return (
     <>
       <h1>Scan a ball</h1>
+      <ServiceNotice />
       <section class="card">
         <PhotoPicker onPick={scan} disabled={state.step === 'uploading'} />
         <div class="field">
