@@ -8,10 +8,14 @@ import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filte
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js'
 import { MissingKernelError } from './errors.js'
 import { createFusedBatchNormGrad } from './fused-batch-norm-grad.js'
+import { maxPoolGrad } from './max-pool-grad.js'
 import { createMeanGrad } from './mean-grad.js'
 import { createTile } from './tile.js'
 
-/** Kernels we add to (or, for Conv2DBackpropInput and BatchMatMul, speed up in) the wasm backend, for training. */
+/**
+ * Kernels we add to the wasm backend (Conv2DBackpropFilter, the depthwise backprops) or replace there with
+ * faster ones (Conv2DBackpropInput, BatchMatMul, Tile, MaxPoolGrad), for training conv nets.
+ */
 export const WASM_GRADIENT_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
@@ -19,6 +23,7 @@ export const WASM_GRADIENT_KERNELS = [
   'DepthwiseConv2dNativeBackpropInput',
   'BatchMatMul',
   'Tile',
+  'MaxPoolGrad',
 ] as const
 export type WasmGradientKernelName = (typeof WASM_GRADIENT_KERNELS)[number]
 
@@ -45,6 +50,8 @@ function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undef
     case 'Tile':
       if (stock === undefined) throw new MissingKernelError(name)
       return createTile(stock)
+    case 'MaxPoolGrad':
+      return maxPoolGrad
   }
 }
 
