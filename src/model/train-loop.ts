@@ -142,7 +142,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           )
         }
         if (mixupAlpha > 0) mixBatch(batch, sampleSymmetricBeta(mixupAlpha, mixRandom), mixRandom)
-        const step = trainStep(model, optimizer, variables, batch, shape.size)
+        let step: ReturnType<typeof trainStep>
+        try {
+          step = trainStep(model, optimizer, variables, batch, shape.size)
+        } catch (err) {
+          // The step's error is the one to report; the prefetched batch must not surface as an unhandled rejection.
+          pending.catch(() => undefined)
+          throw err
+        }
         const [lossValue, correctValue] = await Promise.all([step.loss.data(), step.correct.data()])
         tf.dispose([step.loss, step.correct])
         lossSum += (lossValue[0] ?? Number.NaN) * batch.count
