@@ -11,7 +11,7 @@ const SCHEMA_ID = 'https://sportscan.local/kubernetes-definitions.json'
  * "standalone-strict" schemas are: objects reject unknown fields (the API server's strict field
  * validation), IntOrString accepts both, and Quantity accepts YAML numbers (`cpu: 2`) as the API does.
  */
-function toJsonSchema(definitions: JsonObject): JsonObject {
+export function toStrictJsonSchema(definitions: JsonObject): JsonObject {
   const out = cloneJson(definitions)
   const strictify = (node: Json): void => {
     if (Array.isArray(node)) node.forEach(strictify)
@@ -52,7 +52,7 @@ export async function createKubernetesValidator(): Promise<KubernetesValidator> 
   })
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) })
   ajv.addFormat('double', { type: 'number', validate: () => true })
-  ajv.addSchema({ $id: SCHEMA_ID, definitions: toJsonSchema(file.definitions) })
+  ajv.addSchema({ $id: SCHEMA_ID, definitions: toStrictJsonSchema(file.definitions) })
 
   const byGvk = new Map<string, string>()
   for (const [name, definition] of Object.entries(file.definitions)) {

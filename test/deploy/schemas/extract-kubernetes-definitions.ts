@@ -1,14 +1,14 @@
 /**
- * Writes kubernetes-definitions.json: the definitions of the Kubernetes OpenAPI v2 spec reachable from
- * the kinds SportScan deploys (or may soon), descriptions dropped to keep the vendored file small.
- *   npx tsx test/deploy/schemas/extract-kubernetes-definitions.ts <swagger.json> <kubernetes version>
- * The input is kubernetes/kubernetes:api/openapi-spec/swagger.json at that version (see README.md).
+ * Writes the vendored schema files: the definitions reachable from the kinds SportScan renders,
+ * descriptions dropped to keep them small (see README.md for the inputs).
+ *   npx tsx test/deploy/schemas/extract-kubernetes-definitions.ts kubernetes <swagger.json> <version>
+ *   npx tsx test/deploy/schemas/extract-kubernetes-definitions.ts argo <schema.json> <version>
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT_KINDS = [
+const KUBERNETES_ROOTS = [
   'io.k8s.api.apps.v1.Deployment',
   'io.k8s.api.apps.v1.StatefulSet',
   'io.k8s.api.apps.v1.DaemonSet',
@@ -27,6 +27,15 @@ const ROOT_KINDS = [
   'io.k8s.api.rbac.v1.Role',
   'io.k8s.api.rbac.v1.RoleBinding',
 ]
+
+const PROFILES: Record<string, { roots: string[]; file: string; versionKey: string }> = {
+  kubernetes: { roots: KUBERNETES_ROOTS, file: 'kubernetes-definitions.json', versionKey: 'kubernetesVersion' },
+  argo: {
+    roots: ['io.argoproj.workflow.v1alpha1.Workflow'],
+    file: 'argo-workflows-definitions.json',
+    versionKey: 'argoWorkflowsVersion',
+  },
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
@@ -57,13 +66,16 @@ function collectRefs(value: Json, into: Set<string>): void {
 }
 
 async function main(): Promise<void> {
-  const [input, version] = process.argv.slice(2)
-  if (!input || !version) throw new Error('usage: extract-kubernetes-definitions <swagger.json> <version>')
+  const [profileName = '', input, version] = process.argv.slice(2)
+  const profile = PROFILES[profileName]
+  if (!profile || !input || !version) {
+    throw new Error('usage: extract-kubernetes-definitions <kubernetes|argo> <schema.json> <version>')
+  }
   const spec: unknown = JSON.parse(await readFile(input, 'utf8'))
   const all = isObject(spec as Json) ? (spec as { [key: string]: Json }).definitions : undefined
   if (!isObject(all)) throw new Error(`${input} has no "definitions" object`)
   const wanted = new Set<string>()
-  const queue = [...ROOT_KINDS]
+  const queue = [...profile.roots]
   while (queue.length > 0) {
     const name = queue.pop()
     if (name === undefined || wanted.has(name)) continue
@@ -76,8 +88,8 @@ async function main(): Promise<void> {
   }
   const definitions: { [key: string]: Json } = {}
   for (const name of [...wanted].sort()) definitions[name] = stripDescriptions(all[name] ?? null)
-  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kubernetes-definitions.json')
-  await writeFile(out, JSON.stringify({ kubernetesVersion: version, definitions }, null, 1) + '\n')
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), profile.file)
+  await writeFile(out, JSON.stringify({ [profile.versionKey]: version, definitions }, null, 1) + '\n')
   process.stdout.write(`${wanted.size} definitions -> ${out}\n`)
 }
 
