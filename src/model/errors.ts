@@ -63,3 +63,15 @@ export class EvaluationSourceError extends Error {
     super(`cannot read the evaluation images: ${reason}`, { cause })
   }
 }
+
+/** Every code this concern's errors carry (the API maps them to statuses; a test keeps the list whole). */
+export const MODEL_ERROR_CODES = [
+  'SPS_MODEL_ARTIFACT_INVALID',
+  'SPS_MODEL_ARCHITECTURE_UNKNOWN',
+  'SPS_MODEL_ARCHITECTURE_PARAM_INVALID',
+  'SPS_MODEL_INPUT_INVALID',
+  'SPS_MODEL_TRAINING_ABORTED',
+  'SPS_MODEL_UNKNOWN_CLASS',
+  'SPS_MODEL_EVALUATION_EMPTY',
+  'SPS_MODEL_EVALUATION_SOURCE_INVALID',
+] as const

@@ -72,4 +72,5 @@ export {
   TrainingAbortedError,
   UnknownClassError,
   EmptyEvaluationError,
+  MODEL_ERROR_CODES,
 } from './errors.js'
