@@ -34,6 +34,8 @@ const DESKTOP = { width: 1280, height: 900 }
 const PHONE = { width: 375, height: 800 }
 /** Fixture metrics registered with the model, so the Models page has figures to show. */
 const FIXTURE_METRICS = { accuracy: 0.25, macro_f1: 0.2, n: 8 }
+/** Metrics of a second, newer version that is registered but not production, for the promote button. */
+const CANDIDATE_METRICS = { accuracy: 0.375, macro_f1: 0.3, n: 8 }
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -103,6 +105,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
   let browser: Browser | undefined
   let photo: { name: string; mimeType: string; buffer: Buffer }
   let modelRef = ''
+  let candidateRef = ''
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-web-e2e-'))
@@ -138,6 +141,14 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       })
       await promoteAlias(db.db, registered.ref, 'production')
       modelRef = registered.ref
+      const candidate = await registerModel(db.db, {
+        home,
+        name: SERVED_MODEL_NAME,
+        artifactDir: modelDir,
+        architecture: 'tiny-conv',
+        metrics: CANDIDATE_METRICS,
+      })
+      candidateRef = candidate.ref
     } finally {
       await db.close()
     }
@@ -260,6 +271,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     const text = await firstRow.innerText()
     expect(text).toContain(describeBallType(stored.predictedLabel).name)
     expect(text).toContain('Aisle 7')
+    // STORE_IMAGES=1: the row shows the kept photo, decoded by the browser.
+    const thumbnail = firstRow.locator('img.thumb')
+    await thumbnail.scrollIntoViewIfNeeded()
+    await expect
+      .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'history-desktop.png'), fullPage: true })
     // Every scan counted (threshold 0), so filtering on "needs review" empties the table.
     await page.getByLabel('Status').selectOption('needs_review')
@@ -321,10 +338,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
   it('shows the registered model as production with its metrics', async () => {
     const { page, problems } = await openPage(DESKTOP)
     await page.goto(`${baseUrl()}/registry`)
-    const card = page.getByTestId('model-card').first()
+    const card = page.getByTestId('model-card').filter({ hasText: '★ production' })
     await card.waitFor()
     const text = await card.innerText()
-    expect(text).toContain('production')
+    expect(text).toContain(`v${modelRef.split('@')[1] ?? ''}`)
     expect(text).toContain(`${(FIXTURE_METRICS.accuracy * 100).toFixed(1)}%`)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'models-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
@@ -365,6 +382,26 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       expect(overflow, `${entry.name} page is wider than the phone`).toBeLessThanOrEqual(0)
       await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-phone.png`), fullPage: true })
     }
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  // Last: it changes the model every later scan would use.
+  it('promotes a candidate from the Models page, and the server switches to it', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await page.goto(`${baseUrl()}/registry`)
+    const candidate = page
+      .getByTestId('model-card')
+      .filter({ hasText: `v${candidateRef.split('@')[1] ?? ''}` })
+    await candidate.waitFor()
+    expect(await candidate.innerText()).not.toContain('★ production')
+    page.once('dialog', (dialog) => void dialog.accept())
+    await candidate.getByRole('button', { name: 'Promote to production' }).click()
+    await candidate.getByText('★ production').waitFor()
+    expect(await page.getByText('★ production').count()).toBe(1)
+    // The alias change reaches the serving model through NOTIFY.
+    await expect.poll(async () => (await api().health()).model, { timeout: 30_000 }).toBe(candidateRef)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'models-promoted-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()
   })
