@@ -5,6 +5,7 @@ import { createCliContext, type CliContext } from './context.js'
 /** Each command file adds its sub-commands; this list is the CLI's table of contents. */
 const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = [
   () => import('./commands/models.js'),
+  () => import('./commands/models-export.js'), // after models.js: adds `export` to its `models` group
   () => import('./commands/pipeline.js'),
   // after pipeline.js: adds `render` to its `pipeline` group
   () => import('./commands/pipeline-render.js'),
