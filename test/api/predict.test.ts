@@ -408,6 +408,14 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     })
   })
 
+  it('GET / answers a small HTML page to browsers when no dashboard is built, JSON otherwise', async () => {
+    const page = await api.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
+    expect(page.headers['content-type']).toMatch(/^text\/html/)
+    expect(page.body).toContain('/docs')
+    const json = await api.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } })
+    expect(json.json()).toMatchObject({ status: 'ok', model_loaded: true })
+  })
+
   it('answers 503 SPS_API_MODEL_NOT_LOADED while no model is loaded, and /ready says so', async () => {
     const noModel = await startTestApi(database.handle, modelDir, {}, { loadModel: false })
     try {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { Type } from 'typebox'
 import { BALL_LABELS } from '../../data/index.js'
 import type { ApiContext } from '../api-context.js'
 import { RouteNotFoundError, handleError } from '../errors.js'
@@ -47,7 +48,7 @@ function isApiPath(url: string): boolean {
 export const dashboardPlugin = fp(
   async (app: FastifyInstance, options: { ctx: ApiContext; webDir: string | undefined }) => {
     const { ctx } = options
-    const webDir = options.webDir && (await isDirectory(options.webDir)) ? options.webDir : undefined
+    const webDir = options.webDir && (await hasBuiltDashboard(options.webDir)) ? options.webDir : undefined
     if (webDir) {
       // wildcard: false registers the files present at start and leaves unknown paths to the 404 handler.
       await app.register(fastifyStatic, { root: webDir, prefix: '/', index: false, wildcard: false })
@@ -65,6 +66,15 @@ export const dashboardPlugin = fp(
           summary: 'v1 service info as JSON (Accept: application/json); the dashboard for browsers',
           tags: ['v1'],
           produces: ['application/json', 'text/html'],
+          response: {
+            // The HTML page is sent with its own content type and skips this JSON serialiser.
+            200: Type.Object({
+              message: Type.String(),
+              status: Type.String(),
+              model_loaded: Type.Boolean(),
+              categories: Type.Array(Type.String()),
+            }),
+          },
         },
       },
       async (request, reply) => {
@@ -95,7 +105,7 @@ export const dashboardPlugin = fp(
   { name: 'sportscan-dashboard' },
 )
 
-async function isDirectory(dir: string): Promise<boolean> {
+async function hasBuiltDashboard(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory() && (await stat(path.join(dir, 'index.html'))).isFile()
   } catch {
