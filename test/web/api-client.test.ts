@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApiClient } from '../../src/web/src/lib/api-client.js'
 import { ApiError, NetworkError } from '../../src/web/src/lib/errors.js'
@@ -39,7 +38,9 @@ async function serve(handler: Handler): Promise<{ baseUrl: string; seen: SeenReq
   })
   servers.push(server)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
+  const { port } = address
   return { baseUrl: `http://127.0.0.1:${port}`, seen }
 }
 
