@@ -1,34 +1,23 @@
-import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import * as tf from '@tensorflow/tfjs'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import sharp from 'sharp'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
 import { startServer, type RunningServer } from '../../src/api/start-server.js'
 import { loadConfig } from '../../src/config/index.js'
-import { BALL_LABELS } from '../../src/data/index.js'
 import { openDatabase } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
 import { initBackend } from '../../src/model/backend/index.js'
-import { saveModelArtifact } from '../../src/model/index.js'
 import { promoteAlias, registerModel } from '../../src/registry/index.js'
 import { createApiClient, type ApiClient } from '../../src/web/src/lib/api-client.js'
 import { describeBallType } from '../../src/web/src/lib/ball-types.js'
 import { ApiError } from '../../src/web/src/lib/errors.js'
 import type { Prediction } from '../../src/web/src/lib/prediction.js'
 import { EMPTY_HISTORY_FILTERS } from '../../src/web/src/lib/query-string.js'
+import { CHROMIUM, CHROMIUM_ARGS, exists, pickPhoto, writeConvModel } from './browser-fixtures.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-gpu',
-]
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
 const DESKTOP = { width: 1280, height: 900 }
 const PHONE = { width: 375, height: 800 }
@@ -37,60 +26,9 @@ const FIXTURE_METRICS = { accuracy: 0.25, macro_f1: 0.2, n: 8 }
 /** Metrics of a second, newer version that is registered but not production, for the promote button. */
 const CANDIDATE_METRICS = { accuracy: 0.375, macro_f1: 0.3, n: 8 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file)
-    return true
-  } catch {
-    return false
-  }
-}
-
 const hasChromium = await exists(CHROMIUM)
 if (!hasChromium && process.env['CI'] !== undefined) {
   throw new Error(`${CHROMIUM} is missing: CI must run "apt-get install -y chromium" before the tests`)
-}
-
-/** A photo from the shared dataset when SPORTSCAN_DATASET is set (it must exist then), else a generated one. */
-async function pickPhoto(dir: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
-  const dataset = process.env['SPORTSCAN_DATASET']
-  if (dataset !== undefined && dataset !== '') {
-    const classDir = path.join(dataset, 'basketball')
-    const files = (await readdir(classDir)).filter((f) => f.endsWith('.jpg')).sort()
-    const [first] = files
-    if (first === undefined) throw new Error(`no .jpg in ${classDir}`)
-    return { name: first, mimeType: 'image/jpeg', buffer: await readFile(path.join(classDir, first)) }
-  }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240">
-    <rect width="320" height="240" fill="#e8eef5"/><circle cx="160" cy="120" r="90" fill="#e2711d"/>
-    <path d="M70 120 H250 M160 30 V210" stroke="#222" stroke-width="5"/></svg>`
-  const buffer = await sharp(Buffer.from(svg)).jpeg().toBuffer()
-  await mkdir(dir, { recursive: true })
-  return { name: 'generated-ball.jpg', mimeType: 'image/jpeg', buffer }
-}
-
-/** A real (untrained) conv net over all 15 labels: answers are arbitrary but real, and it has a conv layer. */
-async function writeConvModel(dir: string): Promise<void> {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [16, 16, 3],
-        filters: 4,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-      }),
-      tf.layers.globalAveragePooling2d({}),
-      tf.layers.dense({
-        units: BALL_LABELS.length,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
-      }),
-    ],
-  })
-  await saveModelArtifact(dir, { model, labels: BALL_LABELS, preprocess: { size: 16, fit: 'stretch' } })
-  model.dispose()
 }
 
 interface PageWatch {
@@ -154,7 +92,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     }
     server = await startServer({ config, log, webDir })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-    photo = await pickPhoto(path.join(home, 'photos'))
+    photo = await pickPhoto()
     await mkdir(SCREENSHOTS, { recursive: true })
   })
 

@@ -3,7 +3,15 @@ import { App } from './app.js'
 import { ApiContext } from './api-context.js'
 import { createApiClient } from './lib/api-client.js'
 import { createApiKeyStore } from './lib/api-key-store.js'
-import './styles.css'
+// Order matters: later sheets refine earlier ones, and phone.css overrides the rest at narrow widths.
+import './styles/base.css'
+import './styles/layout.css'
+import './styles/controls.css'
+import './styles/scan.css'
+import './styles/tables.css'
+import './styles/reports.css'
+import './styles/models.css'
+import './styles/phone.css'
 
 function localStorageOrNull(): Storage | null {
   try {

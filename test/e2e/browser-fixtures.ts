@@ -1,0 +1,69 @@
+import { access, readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import sharp from 'sharp'
+import { BALL_LABELS } from '../../src/data/index.js'
+import { saveModelArtifact } from '../../src/model/index.js'
+
+/** Chromium from Debian's package (`apt-get install -y chromium`); never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-gpu',
+]
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A photo from the shared dataset when SPORTSCAN_DATASET is set (it must exist then), else a generated one. */
+export async function pickPhoto(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const dataset = process.env['SPORTSCAN_DATASET']
+  if (dataset !== undefined && dataset !== '') {
+    const classDir = path.join(dataset, 'basketball')
+    const entries = await readdir(classDir).catch((err: unknown) => {
+      throw new Error(`SPORTSCAN_DATASET is set but ${classDir} cannot be read`, { cause: err })
+    })
+    const files = entries.filter((f) => f.endsWith('.jpg')).sort()
+    const [first] = files
+    if (first === undefined) throw new Error(`no .jpg in ${classDir}`)
+    return { name: first, mimeType: 'image/jpeg', buffer: await readFile(path.join(classDir, first)) }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240">
+    <rect width="320" height="240" fill="#e8eef5"/><circle cx="160" cy="120" r="90" fill="#e2711d"/>
+    <path d="M70 120 H250 M160 30 V210" stroke="#222" stroke-width="5"/></svg>`
+  const buffer = await sharp(Buffer.from(svg)).jpeg().toBuffer()
+  return { name: 'generated-ball.jpg', mimeType: 'image/jpeg', buffer }
+}
+
+/** A real (untrained) conv net over all 15 labels: answers are arbitrary but real, and it has a conv layer. */
+export async function writeConvModel(dir: string): Promise<void> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [16, 16, 3],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({
+        units: BALL_LABELS.length,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      }),
+    ],
+  })
+  await saveModelArtifact(dir, { model, labels: BALL_LABELS, preprocess: { size: 16, fit: 'stretch' } })
+  model.dispose()
+}
