@@ -2,19 +2,22 @@ import * as tf from '@tensorflow/tfjs'
 // Imported for its side effect first: the stock wasm kernels must be registered before we replace one.
 import '@tensorflow/tfjs-backend-wasm'
 import { createBatchMatMul } from './batch-mat-mul.js'
+import { BATCH_NORM_GRAD_SUMS, batchNormGradSums } from './batch-norm-grad-sums.js'
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js'
 import { createConv2dBackpropInput } from './conv2d-backprop-input.js'
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js'
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js'
 import { MissingKernelError } from './errors.js'
+import { createFusedBatchNorm } from './fused-batch-norm.js'
 import { createFusedBatchNormGrad } from './fused-batch-norm-grad.js'
 import { maxPoolGrad } from './max-pool-grad.js'
 import { createMeanGrad } from './mean-grad.js'
+import { createLeadingAxesReduction } from './reduce-leading-axes.js'
 import { createTile } from './tile.js'
 
 /**
  * Kernels we add to the wasm backend (Conv2DBackpropFilter, the depthwise backprops) or replace there with
- * faster ones (Conv2DBackpropInput, BatchMatMul, Tile, MaxPoolGrad), for training conv nets.
+ * faster ones (Conv2DBackpropInput, BatchMatMul, Tile, MaxPoolGrad, Sum, Mean, FusedBatchNorm), for training.
  */
 export const WASM_GRADIENT_KERNELS = [
   'Conv2DBackpropFilter',
@@ -24,6 +27,10 @@ export const WASM_GRADIENT_KERNELS = [
   'BatchMatMul',
   'Tile',
   'MaxPoolGrad',
+  'Sum',
+  'Mean',
+  'FusedBatchNorm',
+  BATCH_NORM_GRAD_SUMS,
 ] as const
 export type WasmGradientKernelName = (typeof WASM_GRADIENT_KERNELS)[number]
 
@@ -52,6 +59,15 @@ function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undef
       return createTile(stock)
     case 'MaxPoolGrad':
       return maxPoolGrad
+    case 'Sum':
+    case 'Mean':
+      if (stock === undefined) throw new MissingKernelError(name)
+      return createLeadingAxesReduction(name, stock)
+    case 'FusedBatchNorm':
+      if (stock === undefined) throw new MissingKernelError(name)
+      return createFusedBatchNorm(stock)
+    case BATCH_NORM_GRAD_SUMS:
+      return batchNormGradSums
   }
 }
 
