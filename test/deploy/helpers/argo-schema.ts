@@ -10,9 +10,16 @@ const SCHEMA_ID = 'https://sportscan.local/argo-workflows-definitions.json'
  * Validates an Argo Workflow against Argo's own JSON schema (draft 2020-12, which embeds the Kubernetes
  * core types it uses), made strict the same way as the Kubernetes one: unknown fields fail.
  */
-export async function createArgoWorkflowValidator(): Promise<{ version: string; validate(value: Json): string[] }> {
+export async function createArgoWorkflowValidator(): Promise<{
+  version: string
+  validate(value: Json): string[]
+}> {
   const file: unknown = JSON.parse(await readFile(SCHEMA_FILE, 'utf8'))
-  if (!isJsonObject(file) || !isJsonObject(file.definitions) || typeof file.argoWorkflowsVersion !== 'string') {
+  if (
+    !isJsonObject(file) ||
+    !isJsonObject(file.definitions) ||
+    typeof file.argoWorkflowsVersion !== 'string'
+  ) {
     throw new Error(`${SCHEMA_FILE.pathname} is not an extracted definitions file`)
   }
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false })

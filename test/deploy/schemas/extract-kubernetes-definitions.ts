@@ -29,7 +29,11 @@ const KUBERNETES_ROOTS = [
 ]
 
 const PROFILES: Record<string, { roots: string[]; file: string; versionKey: string }> = {
-  kubernetes: { roots: KUBERNETES_ROOTS, file: 'kubernetes-definitions.json', versionKey: 'kubernetesVersion' },
+  kubernetes: {
+    roots: KUBERNETES_ROOTS,
+    file: 'kubernetes-definitions.json',
+    versionKey: 'kubernetesVersion',
+  },
   argo: {
     roots: ['io.argoproj.workflow.v1alpha1.Workflow'],
     file: 'argo-workflows-definitions.json',
