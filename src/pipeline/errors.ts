@@ -27,7 +27,9 @@ export class StepFailedError extends Error {
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause)
     const code = (cause as { code?: unknown } | undefined)?.code
-    super(`step "${step}" failed${typeof code === 'string' ? ` [${code}]` : ''}: ${reason}`, { cause })
+    // Our own codes help (they are documented); system codes like ENOENT already lead the message.
+    const tag = typeof code === 'string' && code.startsWith('SPS_') ? ` [${code}]` : ''
+    super(`step "${step}" failed${tag}: ${reason}`, { cause })
   }
 }
 

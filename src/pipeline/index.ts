@@ -17,7 +17,7 @@ export {
   type StepTypeRegistry,
   type StoredStepResult,
 } from './step-type.js'
-export { computeStepKey, canonicalJson, stepCacheRoot } from './step-cache.js'
+export { computeStepKey, canonicalJson, stepCacheRoot, cleanupStepCacheTmp } from './step-cache.js'
 export { executeStep, runPipelineStep, type StepEvent, type StepRecord } from './run-step.js'
 export {
   runPipeline,
@@ -37,3 +37,4 @@ export {
 export { defaultStepTypes } from './default-step-types.js'
 export { DEFAULT_PIPELINE_FILE } from './default-pipeline-file.js'
 export { STRATIFIED } from './steps/index.js'
+export { listPipelineRuns } from './list-runs.js'

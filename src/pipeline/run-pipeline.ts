@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { insertPipelineRun, updatePipelineRun } from '../db/queries/pipeline-runs.js'
 import { StepFailedError } from './errors.js'
 import type { ResolvedPipeline } from './resolve-pipeline.js'
+import { cleanupStepCacheTmp, stepCacheRoot } from './step-cache.js'
 import { executeStep, writeStepRecord, type ExecuteStepOptions, type StepRecord } from './run-step.js'
 import type { JsonValue } from './step-type.js'
 
@@ -58,6 +59,11 @@ export async function runPipeline(
   }))
   const metrics: Record<string, JsonValue> = {}
   let error: StepFailedError | undefined
+  // Housekeeping only: a failure to tidy old temp folders must not stop a run.
+  await cleanupStepCacheTmp(stepCacheRoot(options.home)).then(
+    (removed) => removed.length > 0 && log.info({ removed }, 'removed temp folders of dead step runs'),
+    (err: unknown) => log.warn({ err }, 'could not clean up step cache temp folders'),
+  )
 
   for (const [i, step] of pipeline.steps.entries()) {
     const summary = steps[i]
@@ -82,7 +88,8 @@ export async function runPipeline(
     } catch (err) {
       error = err instanceof StepFailedError ? err : new StepFailedError(step.name, err)
       Object.assign(summary, { status: 'failed', error: error.message })
-      log.error({ err: error, step: step.name }, 'pipeline step failed')
+      // Not logged as an error here: the caller gets it in the result and reports it once.
+      log.debug({ err: error, step: step.name }, 'pipeline step failed')
     }
     await updatePipelineRun(options.db, row.id, { steps: steps.map((s) => ({ ...s })) })
     if (error) break

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { syncDirectory, syncDirectoryTree } from '../registry/index.js'
 import type { JsonValue, StoredStepResult } from './step-type.js'
@@ -109,4 +109,31 @@ export async function removeStepResult(cacheRoot: string, key: string): Promise<
     throw err
   }
   await rm(trash, { recursive: true, force: true })
+}
+
+/**
+ * Removes temp folders of steps that died (kill -9, power loss) once older than `minAgeMs`, so a step still
+ * running in another process keeps its folder. Returns the folders removed.
+ */
+export async function cleanupStepCacheTmp(
+  cacheRoot: string,
+  minAgeMs = 24 * 60 * 60 * 1000,
+): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(cacheRoot)
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return []
+    throw err
+  }
+  const removed: string[] = []
+  for (const name of names.filter((n) => n.startsWith('.tmp-'))) {
+    const dir = path.join(cacheRoot, name)
+    const info = await stat(dir).catch(() => undefined)
+    if (info && Date.now() - info.mtimeMs >= minAgeMs) {
+      await rm(dir, { recursive: true, force: true })
+      removed.push(dir)
+    }
+  }
+  return removed
 }

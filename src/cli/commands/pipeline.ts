@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import {
   DEFAULT_PIPELINE_FILE,
   defaultStepTypes,
+  listPipelineRuns,
   loadPipeline,
   runPipeline,
   runPipelineStep,
@@ -72,6 +73,36 @@ export function register(program: Command, getContext: () => CliContext): void {
       )
       console.log(JSON.stringify(record.outputs, null, 2))
     })
+
+  registerRunsCommand(pipeline, getContext)
+}
+
+function registerRunsCommand(pipeline: Command, getContext: () => CliContext): void {
+  pipeline
+    .command('runs')
+    .description('List recent pipeline runs: status, steps (cached or ran), metrics.')
+    .option('--limit <n>', 'how many runs', (v) => Number.parseInt(v, 10), 10)
+    .option('--json', 'print the runs as JSON')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      const ctx = getContext()
+      const runs = await listPipelineRuns((await ctx.db()).db, options.limit)
+      if (options.json) {
+        console.log(JSON.stringify(runs, null, 2))
+        return
+      }
+      if (runs.length === 0) console.log('no pipeline runs yet')
+      for (const run of runs) {
+        const steps = run.steps
+          .map((s) => `${String(s.name)}:${s.isCached === true ? 'cached' : String(s.status)}`)
+          .join(' ')
+        const accuracy = run.metrics?.accuracy
+        const score = typeof accuracy === 'number' ? ` acc ${(accuracy * 100).toFixed(1)}%` : ''
+        console.log(
+          `${run.id}  ${run.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${run.pipeline}  ${run.status}${score}  ${steps}`,
+        )
+        if (run.error) console.log(`  ${run.error}`)
+      }
+    })
 }
 
 function withData(options: RunOptions): string[] {
@@ -114,7 +145,7 @@ function printEvent(print: (line: string) => void) {
         print(`${event.step}: done in ${event.seconds.toFixed(1)} s`)
         break
       case 'step-failed':
-        print(`${event.step}: FAILED: ${event.error.message}`)
+        print(`${event.step}: failed`)
         break
     }
   }

@@ -1,7 +1,13 @@
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Type } from 'typebox'
-import { importDataset, loadImages, loadManifest, resolveDatasetVersion } from '../../data/index.js'
+import {
+  DatasetSourceError,
+  importDataset,
+  loadImages,
+  loadManifest,
+  resolveDatasetVersion,
+} from '../../data/index.js'
 import { defineStep, type JsonValue } from '../step-type.js'
 import { createProgressReporter } from './progress-throttle.js'
 import { writeTensorStore } from './tensor-store.js'
@@ -29,7 +35,12 @@ export const prepStep = defineStep({
   ),
   // A listing (path, size, mtime) identifies the folder without reading every byte; import still hashes.
   async fingerprint(params) {
-    return listFiles(path.resolve(params.data))
+    const dir = path.resolve(params.data)
+    const info = await stat(dir).catch((err: unknown) => {
+      throw new DatasetSourceError(`"${dir}" does not exist (pass --data <dir>)`, err)
+    })
+    if (!info.isDirectory()) throw new DatasetSourceError(`"${dir}" is not a folder`)
+    return listFiles(dir)
   },
   // The dataset must still be known to this home and this database (which may have been switched).
   async isResultValid(result, services) {

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises'
 import { Type } from 'typebox'
-import { promoteAlias, registerModel, resolveModelRef } from '../../registry/index.js'
+import { cleanupRegistryTmp, promoteAlias, registerModel, resolveModelRef } from '../../registry/index.js'
 import { defineStep } from '../step-type.js'
 import { objectInput, stringInput } from './step-inputs.js'
 
@@ -38,6 +38,11 @@ export const registerStep = defineStep({
     }
   },
   async run(ctx) {
+    await cleanupRegistryTmp(ctx.home).then(
+      (removed) =>
+        removed.length > 0 && ctx.log.info({ removed }, 'removed temp copies of dead registrations'),
+      (err: unknown) => ctx.log.warn({ err }, 'could not clean up registry temp folders'),
+    )
     const training = objectInput(ctx.inputs, 'training')
     const params = training.params
     const seconds = training.seconds
