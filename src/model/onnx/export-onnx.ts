@@ -117,6 +117,12 @@ function convertLayers(model: tf.LayersModel, b: GraphBuilder, refs: Map<number,
         if (out === undefined || extra.length > 0) {
           throw new UnsupportedLayerError(layer.name, className, 'has several outputs')
         }
+        const only = inputs[0]
+        if (layer instanceof tf.LayersModel && only !== undefined && inputs.length === 1) {
+          refs.set(out.id, inlineNestedModel(layer, only, b))
+          isProgressing = true
+          continue
+        }
         const convert = CONVERTERS.get(className)
         if (convert === undefined) throw new UnsupportedLayerError(layer.name, className)
         const name = convert({
@@ -139,6 +145,38 @@ function convertLayers(model: tf.LayersModel, b: GraphBuilder, refs: Map<number,
       }
     }
   }
+}
+
+/**
+ * A model used as a layer (a transfer-learning backbone under a trained head) is exported inline: its
+ * layers are walked with its input bound to the outer tensor. A fresh map per call lets it be applied twice.
+ */
+function inlineNestedModel(nested: tf.LayersModel, input: TensorRef, b: GraphBuilder): TensorRef {
+  const [nestedInput, ...extraInputs] = nested.inputs
+  const [nestedOutput, ...extraOutputs] = nested.outputs
+  if (
+    nestedInput === undefined ||
+    nestedOutput === undefined ||
+    extraInputs.length > 0 ||
+    extraOutputs.length > 0
+  ) {
+    throw new UnsupportedLayerError(
+      nested.name,
+      nested.getClassName(),
+      'is a nested model without exactly one input and output',
+    )
+  }
+  const refs = new Map<number, TensorRef>([[nestedInput.id, input]])
+  convertLayers(nested, b, refs)
+  const result = refs.get(nestedOutput.id)
+  if (result === undefined) {
+    throw new UnsupportedLayerError(
+      nested.name,
+      nested.getClassName(),
+      'has an output not reachable from its input',
+    )
+  }
+  return result
 }
 
 /** The oldest IR version that carries the opset, so older runtimes still open the file. */

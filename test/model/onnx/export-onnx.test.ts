@@ -107,6 +107,22 @@ describe('exportOnnx', () => {
     model.dispose()
   })
 
+  test('inlines a nested model (a backbone under a trained head), even when applied twice', async () => {
+    const backbone = getArchitecture('sep-cnn').build({ inputSize: 12, numClasses: 4, seed: 3, widths: [8] })
+    randomiseBatchNorm(backbone, 5)
+    const input = tf.input({ shape: [12, 12, 3] })
+    const flipped = tf.layers.rescaling({ scale: -1, offset: 1 }).apply(input) as tf.SymbolicTensor
+    const a = backbone.apply(input) as tf.SymbolicTensor
+    const b = backbone.apply(flipped) as tf.SymbolicTensor
+    const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor
+    const output = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(merged) as tf.SymbolicTensor
+    const model = tf.model({ inputs: input, outputs: output })
+    const images = randomValues(BATCH * 12 * 12 * 3, 4)
+    const { tfjs, ort } = await runBoth(model, exportOnnx(model), images, [BATCH, 12, 12, 3])
+    model.dispose()
+    expect(maxAbsDifference(tfjs, ort)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
   test('names the layer it cannot translate', () => {
     const model = tf.sequential({
       layers: [
