@@ -17,7 +17,8 @@ const MAIN_SCRIPT_PRELUDE =
 
 /**
  * Runs `start` (which must create the wasm backend) with the shims that let the threaded-SIMD binary start
- * `threads` XNNPACK threads in Node, then removes the shims and the temporary scripts.
+ * `threads` XNNPACK threads in Node (the C++ side caps it at 8), then removes the shims and the temporary
+ * scripts. While it runs (~1-2 s), `os.cpus()` reports `threads * 2` entries and `Blob` is a subclass.
  */
 export async function withThreadedWasm<T>(threads: number, start: () => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(os.tmpdir(), 'sportscan-wasm-'))
@@ -33,7 +34,8 @@ export async function withThreadedWasm<T>(threads: number, start: () => Promise<
       super(parts, options)
       const text = (parts ?? []).map((part) => (typeof part === 'string' ? part : '')).join('')
       texts.set(this, text)
-      // Workers import the main script themselves, so it must be on disk before any of them starts.
+      // Workers import the main script themselves, so it must be on disk before any of them starts; a
+      // constructor cannot await, hence the sync write (start-up only, never on a request path).
       if (text.startsWith(MAIN_SCRIPT_MARK)) writeFileSync(mainScript, MAIN_SCRIPT_PRELUDE + text)
     }
   }
