@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { ARTIFACT_FILES, readArtifactSidecar } from '../../model/index.js'
+import { ARTIFACT_FILES, initBackend, readArtifactSidecar } from '../../model/index.js'
 import {
   DEFAULT_OPSET,
   MAX_OPSET,
@@ -41,6 +41,8 @@ export function register(program: Command, getContext: () => CliContext): void {
       const ctx = getContext()
       const source = await resolveSource(ref, ctx)
       const file = path.resolve(options.out ?? source.defaultOut)
+      // Reading the TF.js model needs a started backend; any one will do, the export only reads weights.
+      await initBackend({ log: ctx.log })
       const bytes = await writeOnnxForArtifact(source.dir, file, { opset: options.opset, log: ctx.log })
       console.log(`${source.label} -> ${file} (${(bytes / 1024).toFixed(0)} KB, ONNX opset ${options.opset})`)
     })
