@@ -53,7 +53,11 @@ process.stdin.on("data", (d) => (s += d)).on("end", () => {
 })'
 }
 
-candidate_ref="$MODEL_NAME@latest"
+# the version just registered, pinned, so a registration racing this script cannot be promoted by mistake
+# shellcheck disable=SC2086
+candidate_ref=$($SPORTSCAN models show "$MODEL_NAME@latest" --json | node -e '
+let s = ""
+process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(String(JSON.parse(s).ref)))')
 candidate=$(evaluate "$candidate_ref" | accuracy_of)
 if production_json=$(evaluate "$MODEL_NAME@production" 2>/dev/null); then
   production=$(printf '%s' "$production_json" | accuracy_of)
