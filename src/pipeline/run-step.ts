@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
 import { StepFailedError, StepInputMissingError, StepOutputInvalidError, UnknownStepError } from './errors.js'
 import type { ResolvedPipeline, ResolvedStep } from './resolve-pipeline.js'
 import {
@@ -13,21 +15,24 @@ import {
 } from './step-cache.js'
 import type { JsonValue, StepServices } from './step-type.js'
 
+const JsonRecordSchema = Type.Record(Type.String(), Type.Unsafe<JsonValue>(Type.Unknown()))
+
 /** What a finished step hands downstream; also written to `<runDir>/steps/<name>.json`. */
-export interface StepRecord {
-  name: string
-  type: string
-  key: string
-  isCached: boolean
+export const StepRecordSchema = Type.Object({
+  name: Type.String(),
+  type: Type.String(),
+  key: Type.String(),
+  isCached: Type.Boolean(),
   /** Seconds this run spent on the step (near 0 when cached). */
-  seconds: number
+  seconds: Type.Number(),
   /** Seconds the step took when it actually ran. */
-  computeSeconds: number
+  computeSeconds: Type.Number(),
   /** Outputs with path outputs made absolute. */
-  outputs: Record<string, JsonValue>
+  outputs: JsonRecordSchema,
   /** Output identities for downstream keys: values as-is, files as `<key>:<output>`. */
-  identities: Record<string, JsonValue>
-}
+  identities: JsonRecordSchema,
+})
+export type StepRecord = Static<typeof StepRecordSchema>
 
 export type StepEvent =
   | { type: 'step-start'; step: string; key: string }
@@ -175,7 +180,7 @@ export async function writeStepRecord(runDir: string, record: StepRecord): Promi
 
 async function readStepRecord(runDir: string, step: string, needer: string): Promise<StepRecord> {
   try {
-    return JSON.parse(await readFile(recordPath(runDir, step), 'utf8')) as StepRecord
+    return Value.Parse(StepRecordSchema, JSON.parse(await readFile(recordPath(runDir, step), 'utf8')))
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') throw new StepInputMissingError(needer, step, runDir)
     throw err

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Value } from 'typebox/value'
 import { syncDirectory, syncDirectoryTree } from '../registry/index.js'
-import type { JsonValue, StoredStepResult } from './step-type.js'
+import { StoredStepResultSchema, type JsonValue, type StoredStepResult } from './step-type.js'
 
 const RESULT_FILE = 'result.json'
 const OUT_DIR = 'out'
@@ -50,7 +51,7 @@ export async function readStepResult(cacheRoot: string, key: string): Promise<Ca
     if ((err as { code?: unknown }).code === 'ENOENT') return undefined
     throw err
   }
-  const stored = JSON.parse(text) as StoredStepResult
+  const stored = Value.Parse(StoredStepResultSchema, JSON.parse(text))
   return { ...stored, dir, outDir: path.join(dir, OUT_DIR) }
 }
 

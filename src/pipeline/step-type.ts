@@ -1,4 +1,4 @@
-import type { Static, TObject } from 'typebox'
+import { Type, type Static, type TObject } from 'typebox'
 import type { Database } from '../db/index.js'
 import type { Logger } from '../log/index.js'
 
@@ -36,14 +36,17 @@ export interface StepContext<P> extends StepServices {
   progress(message: string): void
 }
 
+const JsonValueSchema = Type.Unsafe<JsonValue>(Type.Unknown())
+
 /** A finished step result as stored in the cache, outputs as the step returned them. */
-export interface StoredStepResult {
-  key: string
-  type: string
-  outputs: Record<string, JsonValue>
-  seconds: number
-  createdAt: string
-}
+export const StoredStepResultSchema = Type.Object({
+  key: Type.String(),
+  type: Type.String(),
+  outputs: Type.Record(Type.String(), JsonValueSchema),
+  seconds: Type.Number(),
+  createdAt: Type.String(),
+})
+export type StoredStepResult = Static<typeof StoredStepResultSchema>
 
 /**
  * One kind of step (`prep`, `train`...). Its result is cached under a key made of `name`, `version`,
