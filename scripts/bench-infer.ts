@@ -154,6 +154,15 @@ async function main(): Promise<void> {
       await measure(`TF.js ${backend}`, batch, () => tfjs.predict(images))
     }
     const spec = tfjs.preprocess
+    // Parity on this model and backend, so a figure below never comes from a runtime that answers differently.
+    const probe = await loadOnnxClassifier(dir, { file: onnxFile })
+    const parityImages = imagesFor(tfjs, 8)
+    const [fromTfjs, fromOrt] = await Promise.all([tfjs.predict(parityImages), probe.predict(parityImages)])
+    const parity = Math.max(
+      ...fromTfjs.flatMap((row, i) => Array.from(row, (p, k) => Math.abs(p - (fromOrt[i]?.[k] ?? 0)))),
+    )
+    console.log(`  parity TF.js ${backend} vs ORT, 8 images: max abs difference ${parity.toExponential(2)}`)
+    await probe.dispose()
     await tfjs.dispose()
     tf.disposeVariables()
 
@@ -166,6 +175,13 @@ async function main(): Promise<void> {
       }
       await ort.dispose()
     }
+    // Spinning threads burn CPU while waiting; on shared cores that CPU may be worth more than the latency.
+    const calm = await loadOnnxClassifier(dir, { file: onnxFile, intraOpThreads: 2, isSpinning: false })
+    for (const batch of [1, 8]) {
+      const images = imagesFor(calm, batch)
+      await measure('ORT 2 threads, no spin', batch, () => calm.predict(images))
+    }
+    await calm.dispose()
 
     console.log('Decode + preprocess (sharp):')
     await measure(`sharp decode+resize to ${spec.size}px`, 1, () => preprocessImage(jpeg.bytes, spec))

@@ -92,7 +92,7 @@ export function requireChannelsLast(ctx: LayerContext): void {
   }
 }
 
-/** The layer's weights in creation order, as float32 arrays with their TF.js shapes. */
+/** The layer's weight tensors in creation order (the variables themselves: not to be disposed). */
 export function readWeights(ctx: LayerContext, count: number): tf.Tensor[] {
   const weights = ctx.layer.weights
   if (weights.length !== count) throw unsupported(ctx, `has ${weights.length} weights, expected ${count}`)

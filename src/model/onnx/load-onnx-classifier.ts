@@ -15,6 +15,11 @@ export const ONNX_MODEL_FILE = 'model.onnx'
 export interface LoadOnnxClassifierOptions {
   /** ONNX Runtime intra-op threads (default 1: one core per session, so a worker pool can use the rest). */
   intraOpThreads?: number
+  /**
+   * Whether idle intra-op threads spin-wait for work (ORT's default, true): lower latency on idle cores, but
+   * burnt CPU that other workers could use when the cores are shared.
+   */
+  isSpinning?: boolean
   /** The .onnx file; default `<dir>/model.onnx`. */
   file?: string
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
@@ -44,6 +49,7 @@ export async function loadOnnxClassifier(
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: options.isSpinning === false ? '0' : '1' } } },
     })
   } catch (err) {
     throw new OnnxModelError(file, 'ONNX Runtime cannot load it', err)

@@ -68,7 +68,7 @@ describe('loadOnnxClassifier', () => {
   test('runs concurrent batches on two intra-op threads without mixing answers', async ({ tmpDir }) => {
     await writeArtifact(tmpDir)
     await ensureOnnx(tmpDir)
-    const onnx = await loadOnnxClassifier(tmpDir, { intraOpThreads: 2 })
+    const onnx = await loadOnnxClassifier(tmpDir, { intraOpThreads: 2, isSpinning: false })
     const batches = [images(1, 10), images(3, 20), images(2, 30)]
     const together = await Promise.all(batches.map((b) => onnx.predict(b)))
     for (const [i, batch] of batches.entries()) {
