@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ResponseShapeError } from '../../src/web/src/lib/errors.js'
+import { computeClassificationMetrics } from '../../src/model/index.js'
 import { decodeModels } from '../../src/web/src/lib/models.js'
 
 describe('decodeModels', () => {
@@ -127,6 +128,25 @@ describe('decodeModels', () => {
       models: [{ name: 'm', version: 1, metrics: { accuracy: 1, labels: ['a', 'b'], confusion: [[1, 0]] } }],
     })
     expect(model?.confusion).toBeNull()
+  })
+
+  it('reads the metrics the pipeline records, as computeClassificationMetrics makes them', () => {
+    const labels = ['basketball', 'tennis_ball', 'volleyball']
+    const probs = [
+      [0.8, 0.1, 0.1],
+      [0.2, 0.7, 0.1],
+      [0.6, 0.3, 0.1],
+      [0.1, 0.1, 0.8],
+    ]
+    const scored = computeClassificationMetrics(probs, [0, 1, 1, 2], labels)
+    // The registry stores it as JSON, so go through JSON as the API does.
+    const metrics: unknown = JSON.parse(JSON.stringify({ ...scored, subset: 'test', temperature: 1.3 }))
+    const [model] = decodeModels({ models: [{ name: 'sports-ball-cnn', version: 3, aliases: [], metrics }] })
+    expect(model?.accuracy).toBe(scored.accuracy)
+    expect(model?.macroF1).toBe(scored.macroF1)
+    expect(model?.perClassF1).toEqual(Object.fromEntries(labels.map((l) => [l, scored.perClass[l]?.f1])))
+    expect(model?.confusion).toEqual({ labels, counts: scored.confusion })
+    expect(model?.otherMetrics).toMatchObject({ n: 4, ece: scored.ece, temperature: 1.3 })
   })
 
   it('rejects a model without a name', () => {

@@ -8,11 +8,14 @@ import { formatDateTime, formatPercent } from '../lib/format.js'
 import type { ModelVersion } from '../lib/models.js'
 import { useAsync } from '../use-async.js'
 
+// Names for the metrics the pipeline's evaluate step records (src/pipeline/steps/evaluate.ts).
 const METRIC_NAMES: Readonly<Record<string, string>> = {
-  n: 'Test images',
+  n: 'Images evaluated',
   ece: 'Calibration error (ECE)',
+  eceUncalibrated: 'ECE before temperature scaling',
   temperature: 'Temperature',
   training_seconds: 'Training time (s)',
+  trainingSeconds: 'Training time (s)',
 }
 
 /** `training_seconds` / `trainingSeconds` -> "Training seconds". */
