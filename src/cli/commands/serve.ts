@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import { startServer } from '../../api/start-server.js'
 import type { CliContext } from '../context.js'
 
@@ -9,7 +9,7 @@ export function register(program: Command, getContext: () => CliContext): void {
     .description(
       'Serve the HTTP API and dashboard (PORT, HOST, DATABASE_URL or embedded PGlite under SPORTSCAN_HOME)',
     )
-    .option('-p, --port <port>', 'port to listen on (overrides PORT)', (v) => Number.parseInt(v, 10))
+    .option('-p, --port <port>', 'port to listen on, 0 for any free one (overrides PORT)', parsePort)
     .option('--host <host>', 'address to bind (overrides HOST)')
     .action(async (opts: { port?: number; host?: string }) => {
       const { config, log } = getContext()
@@ -25,4 +25,12 @@ export function register(program: Command, getContext: () => CliContext): void {
       // Keep the command pending until the signal handler has shut the server down and exited.
       await new Promise<never>(() => undefined)
     })
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be an integer from 0 to 65535')
+  }
+  return port
 }
