@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { dilateSpatially } from './dilate-rows.js'
 import { readPad, readPair, readRoundingMode, readShape4D, requireNhwc, shape4D } from './kernel-attrs.js'
 import {
   asWasmBackend,
@@ -34,6 +36,12 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend: kernelBac
   )
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info
+  // Measured on seed-cnn's layers: with x as the filter, the GEMM's N is inChannels and M is 9*outChannels,
+  // which XNNPACK runs 10-30% faster when outChannels >= inChannels, and much slower for an RGB input.
+  if (inChannels >= 8 && info.outChannels >= inChannels) {
+    const swapped = filterGradientWithInputAsFilter(backend, x, dy, info)
+    if (swapped !== undefined) return swapped
+  }
   // Padding after the input that makes the swapped convolution's output exactly kh x kw; when negative, the
   // last rows/columns are never read by any filter tap (stride leftovers) and are sliced away instead.
   const padBottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top
@@ -66,5 +74,63 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend: kernelBac
   release(backend, xT, dyT)
   const dw = transpose(backend, swapped, [1, 2, 0, 3])
   release(backend, swapped)
+  return dw
+}
+
+/**
+ * The other orientation of the same sum: dy (spread by the stride) as a [co,oh,ow,b] input correlated with x
+ * as a [h,w,b,ci] filter gives dW flipped spatially, as [co,kh,kw,ci]. Undefined when that would need
+ * negative padding.
+ */
+function filterGradientWithInputAsFilter(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo | undefined {
+  const {
+    inHeight,
+    inWidth,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    padInfo,
+  } = info
+  const spreadHeight = (outHeight - 1) * strideHeight + 1
+  const spreadWidth = (outWidth - 1) * strideWidth + 1
+  const padTop = filterHeight - 1 - padInfo.top
+  const padLeft = filterWidth - 1 - padInfo.left
+  const padBottom = filterHeight - 1 - spreadHeight - padTop + inHeight
+  const padRight = filterWidth - 1 - spreadWidth - padLeft + inWidth
+  if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return undefined
+  const dySpread =
+    strideHeight > 1 || strideWidth > 1 ? dilateSpatially(backend, dy, strideHeight, strideWidth) : dy
+  const dyT = transpose(backend, dySpread, [3, 1, 2, 0])
+  if (dySpread !== dy) release(backend, dySpread)
+  const xF = transpose(backend, x, [1, 2, 0, 3])
+  const flippedT = callWasmKernel(
+    'Conv2D',
+    backend,
+    { x: dyT, filter: xF },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [padTop, padBottom],
+        [padLeft, padRight],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  )
+  release(backend, dyT, xF)
+  const unflipped = callWasmKernel('Reverse', backend, { x: flippedT }, { dims: [1, 2] })
+  release(backend, flippedT)
+  const dw = transpose(backend, unflipped, [1, 2, 3, 0])
+  release(backend, unflipped)
   return dw
 }

@@ -83,6 +83,21 @@ const CONV_CASES: ConvCase[] = [
     ],
   },
   { input: [4, 16, 16, 8], filter: [3, 3, 8, 16], strides: 1, pad: 'same' },
+  // inChannels >= 8 and outChannels >= inChannels: the filter gradient takes its other orientation.
+  { input: [2, 10, 11, 8], filter: [3, 3, 8, 8], strides: 2, pad: 'valid' },
+  { input: [2, 9, 9, 8], filter: [3, 3, 8, 12], strides: 2, pad: 'same' },
+  { input: [1, 8, 7, 8], filter: [2, 2, 8, 9], strides: 3, pad: 'valid' },
+  {
+    input: [2, 8, 8, 8],
+    filter: [3, 3, 8, 8],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ]
 
 const DEPTHWISE_CASES: ConvCase[] = [
