@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Database, ModelRow } from '../db/index.js'
-import { insertModel, selectMaxModelVersion } from '../db/queries/models.js'
+import { insertModel, selectMaxModelVersion, selectModelByVersion } from '../db/queries/models.js'
 import { copyDirectoryDurably, syncDirectory } from './durable-fs.js'
 import { ArtifactMissingError, RegistrationFailedError } from './errors.js'
 import { assertModelName, formatModelRef } from './model-ref.js'
@@ -101,8 +101,18 @@ async function insertInTransaction(
       return { ref: formatModelRef(input.name, version), row, artifactPath: finalDir }
     })
   } catch (err) {
-    // The row did not commit: put the copy back so a retry (or the caller's cleanup) finds it.
-    if (moved) await rename(moved, tmpDir).catch(() => undefined)
+    if (moved) {
+      // A commit can fail on the client side yet have landed (connection lost while it was acknowledged):
+      // then the row is visible and the folder must stay where it points.
+      const landed = await selectModelByVersion(db, input.name, Number(path.basename(moved))).catch(
+        () => undefined,
+      )
+      if (landed?.artifactPath === moved) {
+        return { ref: formatModelRef(landed.name, landed.version), row: landed, artifactPath: moved }
+      }
+      // The row did not commit: put the copy back so a retry (or the caller's cleanup) finds it.
+      await rename(moved, tmpDir).catch(() => undefined)
+    }
     throw err
   }
 }
