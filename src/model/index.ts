@@ -74,3 +74,22 @@ export {
   EmptyEvaluationError,
   MODEL_ERROR_CODES,
 } from './errors.js'
+export {
+  exportOnnx,
+  ensureOnnx,
+  writeOnnxForArtifact,
+  loadOnnxClassifier,
+  listExportableLayers,
+  ONNX_MODEL_FILE,
+  DEFAULT_OPSET,
+  MIN_OPSET,
+  MAX_OPSET,
+  OnnxInferenceError,
+  OnnxModelError,
+  UnsupportedLayerError,
+  UnsupportedModelError,
+  UnsupportedOpsetError,
+  type ExportOnnxOptions,
+  type EnsureOnnxOptions,
+  type LoadOnnxClassifierOptions,
+} from './onnx/index.js'

@@ -1,14 +1,16 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { ARTIFACT_FILES, initBackend, readArtifactSidecar } from '../../model/index.js'
 import {
+  ARTIFACT_FILES,
   DEFAULT_OPSET,
   MAX_OPSET,
   MIN_OPSET,
   ONNX_MODEL_FILE,
+  initBackend,
+  readArtifactSidecar,
   writeOnnxForArtifact,
-} from '../../model/onnx/index.js'
+} from '../../model/index.js'
 import { registryRoot, resolveModelRef } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
 
