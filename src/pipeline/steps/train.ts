@@ -83,6 +83,13 @@ export const trainStep = defineStep({
           reduceLrFactor: p.reduceLrFactor,
         },
         onEpoch: (m) => ctx.progress(formatEpoch(m, p.epochs)),
+        // Epochs take minutes on a shared CPU: a line per quarter shows the run is alive.
+        onBatch: ({ epoch, batch, batches }) => {
+          const quarter = Math.ceil(batches / 4)
+          if (batches >= 8 && batch % quarter === 0 && batch < batches) {
+            ctx.progress(`epoch ${epoch}/${p.epochs}: batch ${batch}/${batches}`)
+          }
+        },
       })
       const modelDir = path.join(ctx.outDir, 'model')
       await saveModelArtifact(modelDir, { model, labels: BALL_LABELS, preprocess: store.spec })
