@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import sharp from 'sharp'
 import { BALL_LABELS } from '../../src/data/index.js'
-import { saveModelArtifact } from '../../src/model/index.js'
+import { computeClassificationMetrics, saveModelArtifact } from '../../src/model/index.js'
 
 /** Chromium from Debian's package (`apt-get install -y chromium`); never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -66,4 +66,18 @@ export async function writeConvModel(dir: string): Promise<void> {
   })
   await saveModelArtifact(dir, { model, labels: BALL_LABELS, preprocess: { size: 16, fit: 'stretch' } })
   model.dispose()
+}
+
+/**
+ * Metrics shaped as the pipeline's evaluate step records them, for `count` test images of which the first
+ * `correct` are classified right: the Models page shows what the registry holds, whatever the numbers.
+ */
+export function evaluationMetrics(count: number, correct: number): Record<string, unknown> {
+  const actual = Array.from({ length: count }, (_, i) => i % BALL_LABELS.length)
+  const probs = actual.map((label, i) => {
+    const predicted = i < correct ? label : (label + 1) % BALL_LABELS.length
+    return BALL_LABELS.map((_, j) => (j === predicted ? 0.9 : 0.1 / (BALL_LABELS.length - 1)))
+  })
+  const scored = computeClassificationMetrics(probs, actual, BALL_LABELS)
+  return { ...scored, subset: 'test', temperature: 1 }
 }

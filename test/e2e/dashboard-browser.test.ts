@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
 import { startServer, type RunningServer } from '../../src/api/start-server.js'
 import { loadConfig } from '../../src/config/index.js'
+import { BALL_LABELS } from '../../src/data/index.js'
 import { openDatabase } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
 import { initBackend } from '../../src/model/backend/index.js'
@@ -16,15 +17,22 @@ import { describeBallType } from '../../src/web/src/lib/ball-types.js'
 import { ApiError } from '../../src/web/src/lib/errors.js'
 import type { Prediction } from '../../src/web/src/lib/prediction.js'
 import { EMPTY_HISTORY_FILTERS } from '../../src/web/src/lib/query-string.js'
-import { CHROMIUM, CHROMIUM_ARGS, exists, pickPhoto, writeConvModel } from './browser-fixtures.js'
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  evaluationMetrics,
+  exists,
+  pickPhoto,
+  writeConvModel,
+} from './browser-fixtures.js'
 
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
 const DESKTOP = { width: 1280, height: 900 }
 const PHONE = { width: 375, height: 800 }
 /** Fixture metrics registered with the model, so the Models page has figures to show. */
-const FIXTURE_METRICS = { accuracy: 0.25, macro_f1: 0.2, n: 8 }
+const FIXTURE_METRICS = evaluationMetrics(16, 4)
 /** Metrics of a second, newer version that is registered but not production, for the promote button. */
-const CANDIDATE_METRICS = { accuracy: 0.375, macro_f1: 0.3, n: 8 }
+const CANDIDATE_METRICS = evaluationMetrics(16, 6)
 
 const hasChromium = await exists(CHROMIUM)
 if (!hasChromium && process.env['CI'] !== undefined) {
@@ -280,7 +288,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await card.waitFor()
     const text = await card.innerText()
     expect(text).toContain(`v${modelRef.split('@')[1] ?? ''}`)
-    expect(text).toContain(`${(FIXTURE_METRICS.accuracy * 100).toFixed(1)}%`)
+    expect(text).toContain(`${(Number(FIXTURE_METRICS['accuracy']) * 100).toFixed(1)}%`)
+    // The confusion counts in the metrics render as a table with one row per ball type.
+    await card.getByText('Confusion matrix', { exact: true }).click()
+    expect(await card.locator('table.confusion tbody tr').count()).toBe(BALL_LABELS.length)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'models-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()

@@ -5,36 +5,9 @@ import { ConfusionTable } from '../components/confusion-table.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
+import { formatMetric, metricName } from '../lib/metric-format.js'
 import type { ModelVersion } from '../lib/models.js'
 import { useAsync } from '../use-async.js'
-
-// Names for the metrics the pipeline's evaluate step records (src/pipeline/steps/evaluate.ts).
-const METRIC_NAMES: Readonly<Record<string, string>> = {
-  n: 'Images evaluated',
-  ece: 'Calibration error (ECE)',
-  eceUncalibrated: 'ECE before temperature scaling',
-  temperature: 'Temperature',
-  training_seconds: 'Training time (s)',
-  trainingSeconds: 'Training time (s)',
-}
-
-/** `training_seconds` / `trainingSeconds` -> "Training seconds". */
-function metricName(key: string): string {
-  const known = METRIC_NAMES[key]
-  if (known !== undefined) return known
-  const words = key
-    .replace(/_/g, ' ')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
-function formatMetric(value: number): string {
-  // Fractions read as percentages; counts, seconds and losses as plain numbers.
-  return value >= 0 && value <= 1
-    ? formatPercent(value)
-    : value.toLocaleString(undefined, { maximumFractionDigits: 3 })
-}
 
 function PromoteButton({
   model,
@@ -134,7 +107,7 @@ function ModelCard({
         <dl class="facts">
           {others.map(([key, value]) => [
             <dt key={`${key}-k`}>{metricName(key)}</dt>,
-            <dd key={key}>{formatMetric(value)}</dd>,
+            <dd key={key}>{formatMetric(key, value)}</dd>,
           ])}
         </dl>
       )}
