@@ -8,13 +8,16 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import { resolveAuthMode } from '../auth/index.js'
 import type { Config } from '../config/index.js'
 import type { DatabaseHandle } from '../db/index.js'
 import type { Logger } from '../log/index.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
 import type { ModelProvider } from './model-holder.js'
+import { authPlugin } from './plugins/auth.js'
 import { dashboardPlugin } from './plugins/dashboard.js'
+import { securityPlugin } from './plugins/security.js'
 import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
@@ -63,6 +66,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     metrics: createApiMetrics(),
   }
 
+  // Throws (before any socket opens) when SPORTSCAN_AUTH=off would expose the API beyond loopback.
+  const authMode = resolveAuthMode(config.auth.mode, config.server.host)
   app.setErrorHandler(handleError)
   app.addSchema(ErrorSchema)
   await app.register(fastifyMultipart, {
@@ -79,6 +84,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       },
     },
   })
+  // Before every route: auth's onRoute hook refuses a route that declares no role.
+  await app.register(authPlugin, { db: deps.db.db, mode: authMode })
+  await app.register(securityPlugin, { authMode, corsOrigins: config.corsOrigins })
   await app.register(metricsPlugin, { metrics: ctx.metrics })
 
   // The API's table of contents: one plugin per resource.
@@ -91,7 +99,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
   await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger())
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
   await app.ready()
   return app

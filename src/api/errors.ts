@@ -107,6 +107,34 @@ export class ModelNotLoadedError extends Error {
   }
 }
 
+export class AuthRequiredError extends Error {
+  readonly code = 'SPS_AUTH_REQUIRED'
+  constructor() {
+    super('this route needs an API key: send "Authorization: Bearer <key>"')
+  }
+}
+
+export class AuthKeyInvalidError extends Error {
+  readonly code = 'SPS_AUTH_KEY_INVALID'
+  constructor() {
+    super('the API key is not valid (unknown, mistyped or revoked)')
+  }
+}
+
+export class AuthForbiddenError extends Error {
+  readonly code = 'SPS_AUTH_FORBIDDEN'
+  constructor(role: string, required: string) {
+    super(`a ${role} key cannot do this: it needs the ${required} role`)
+  }
+}
+
+export class RateLimitedError extends Error {
+  readonly code = 'SPS_API_RATE_LIMITED'
+  constructor(max: number, windowText: string) {
+    super(`rate limit exceeded: at most ${max} requests per ${windowText}; retry later`)
+  }
+}
+
 /**
  * The one table from error code to HTTP status. Domain codes (SPS_DATA_*, SPS_DB_*, ...) know no HTTP; this
  * is where they get one. Fastify's and @fastify/multipart's own 4xx codes are listed so they keep their
@@ -128,7 +156,13 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_CURSOR_INVALID: 400,
   SPS_API_IMAGE_NOT_KEPT: 404,
   SPS_API_MODEL_NOT_LOADED: 503,
+  SPS_API_RATE_LIMITED: 429,
   SPS_API_INTERNAL: 500,
+  SPS_AUTH_REQUIRED: 401,
+  SPS_AUTH_KEY_INVALID: 401,
+  SPS_AUTH_FORBIDDEN: 403,
+  SPS_AUTH_ROLE_INVALID: 400,
+  SPS_AUTH_KEY_NOT_FOUND: 404,
   SPS_DATA_IMAGE_UNDECODABLE: 400,
   SPS_DATA_IMAGE_TOO_LARGE: 400,
   SPS_DATA_IMAGE_FORMAT_UNSUPPORTED: 415,

@@ -44,6 +44,7 @@ export async function readUploads(request: FastifyRequest, options: ReadUploadsO
   const files: Upload[] = []
   const fields: Record<string, string> = {}
   const ignoredFileFields: string[] = []
+  const unknownFields: string[] = []
   let parts: AsyncIterableIterator<Multipart>
   try {
     // @fastify/multipart is registered with throwFileSizeLimit: false: oversize shows as `file.truncated`.
@@ -66,6 +67,8 @@ export async function readUploads(request: FastifyRequest, options: ReadUploadsO
       if (part.type === 'field') {
         if (options.textFields.includes(part.fieldname)) {
           fields[part.fieldname] = checkTextField(part.fieldname, part.value, options.maxFieldChars)
+        } else {
+          unknownFields.push(part.fieldname)
         }
         continue
       }
@@ -96,6 +99,14 @@ export async function readUploads(request: FastifyRequest, options: ReadUploadsO
     throw wrapMultipartError(err, options)
   }
   if (files.length === 0) throw new FileFieldMissingError(options.fileFields, ignoredFileFields)
+  // A field we do not know is a client bug (a typo of "location" would otherwise be dropped silently).
+  const [unknown] = [...ignoredFileFields, ...unknownFields]
+  if (unknown !== undefined) {
+    throw new FieldInvalidError(
+      unknown.slice(0, 64),
+      `is not accepted here (fields: ${[...options.fileFields, ...options.textFields].join(', ')})`,
+    )
+  }
   return { files, fields }
 }
 

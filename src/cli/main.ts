@@ -12,6 +12,7 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
   () => import('./commands/data.js'),
   () => import('./commands/serve.js'),
   () => import('./commands/evaluate.js'),
+  () => import('./commands/keys.js'),
 ]
 
 async function main(argv: string[]): Promise<number> {

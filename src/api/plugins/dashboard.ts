@@ -62,6 +62,7 @@ export const dashboardPlugin = fp(
     app.get(
       '/',
       {
+        config: { role: 'public' },
         schema: {
           summary: 'v1 service info as JSON (Accept: application/json); the dashboard for browsers',
           tags: ['v1'],

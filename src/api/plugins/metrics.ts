@@ -54,7 +54,7 @@ export const metricsPlugin = fp(
         reply.elapsedTime / 1000,
       )
     })
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { hide: true }, config: { role: 'public' } }, async (_request, reply) => {
       void reply.header('content-type', metrics.registry.contentType)
       return metrics.registry.metrics()
     })

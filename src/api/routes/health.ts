@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version:
   app.get(
     '/health',
     {
+      config: { role: 'public' },
       schema: {
         summary: 'Liveness: the process is up (and which model it serves)',
         tags: ['health'],
@@ -42,6 +43,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version:
   app.get(
     '/ready',
     {
+      config: { role: 'public' },
       schema: {
         summary: 'Readiness: a model is loaded and the database answers (503 otherwise)',
         tags: ['health'],

@@ -20,6 +20,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
   app.get(
     '/history',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Stored scans, newest first, with cursor pagination',
         tags: ['history'],
@@ -51,6 +52,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
   app.get(
     '/history.csv',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'The filtered history as CSV',
         tags: ['history'],

@@ -22,6 +22,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asyn
   app.get(
     '/predictions',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'v1: stored scans, newest first, offset pagination',
         tags: ['v1'],
@@ -54,6 +55,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asyn
   app.delete(
     '/predictions',
     {
+      config: { role: 'admin' },
       schema: {
         summary: 'v1: delete every stored scan (admin only once auth exists)',
         tags: ['v1'],

@@ -22,6 +22,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.get(
     '/categories',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Labels the served model answers with',
         tags: ['models'],
@@ -37,6 +38,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.get(
     '/models',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Registered model versions, their metrics, and which one is production',
         tags: ['models'],
@@ -73,6 +75,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.put(
     '/models/:name/aliases/:alias',
     {
+      config: { role: 'admin' },
       schema: {
         summary: 'Point an alias (production, staging) at a registered version; servers reload on the change',
         description: 'Admin only once API keys exist (issue 8).',

@@ -83,6 +83,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.post(
     '/predict',
     {
+      config: { role: 'scanner' },
       preValidation: refuseOversizedBody(1),
       schema: {
         summary: 'Classify one photo and store the scan',
@@ -119,6 +120,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.post(
     '/predict/batch',
     {
+      config: { role: 'scanner' },
       preValidation: refuseOversizedBody(serving.batchLimit),
       schema: {
         summary: `Classify up to ${serving.batchLimit} photos; a bad file fails alone`,
@@ -166,6 +168,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.get(
     '/predictions/:id',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'One stored scan, with its corrections',
         tags: ['predictions'],
@@ -189,6 +192,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.get(
     '/predictions/:id/image',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'The photo of a scan, when the server keeps images (STORE_IMAGES=1)',
         tags: ['predictions'],
@@ -217,6 +221,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.delete(
     '/predictions/:id',
     {
+      config: { role: 'admin' },
       schema: {
         summary: 'Delete one scan (its corrections go with it)',
         tags: ['predictions'],
@@ -235,6 +240,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
   app.post(
     '/predictions/:id/correction',
     {
+      config: { role: 'reviewer' },
       schema: {
         summary: 'Record the right label for a scan (not_a_ball takes it out of stock)',
         tags: ['predictions'],
@@ -250,8 +256,8 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       const row = await correctPrediction(ctx.db.db, {
         predictionId: request.params.id,
         newLabel: request.body.label,
-        // TODO(#8): the reviewer's API key name once auth lands.
-        correctedBy: null,
+        // The reviewer's key name; null when auth is off (loopback, single user).
+        correctedBy: request.apiKey?.name ?? null,
       })
       if (!row) throw new PredictionNotFoundError(request.params.id)
       void reply.status(201)

@@ -32,6 +32,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.get(
     '/stats',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Counts per label and day, average confidence, share needing review',
         tags: ['stats'],

@@ -8,6 +8,7 @@ export const stockRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
   app.get(
     '/stock',
     {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Current count per label and location (counted scans, following corrections)',
         tags: ['stock'],

@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import {
+  ApiKeyVerifier,
+  isRoleSufficient,
+  type ApiKeyIdentity,
+  type AuthMode,
+  type RequiredRole,
+} from '../../auth/index.js'
+import type { Database } from '../../db/index.js'
+import { AuthForbiddenError, AuthKeyInvalidError, AuthRequiredError } from '../errors.js'
+
+/** One registered route and the role it needs: the access table tests iterate. */
+export interface RouteRole {
+  method: string
+  url: string
+  role: RequiredRole
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The role a key needs to call this route; every route declares one (`public` for none). */
+    role?: RequiredRole
+  }
+  interface FastifyRequest {
+    /** The verified key, when the route needed one and auth is on. */
+    apiKey: ApiKeyIdentity | null
+  }
+  interface FastifyInstance {
+    authMode: AuthMode
+    routeRoles: readonly RouteRole[]
+  }
+}
+
+/** Routes added by third-party plugins that cannot carry our config: Swagger UI and dashboard files. */
+function implicitRole(route: RouteOptions): RequiredRole | undefined {
+  const config: unknown = route.config
+  const isStaticFile = typeof config === 'object' && config !== null && 'file' in config
+  if (isStaticFile || route.url === '/docs' || route.url.startsWith('/docs/')) return 'public'
+  // CORS preflight (@fastify/cors): answered before any key is needed, as browsers send none.
+  if (route.method === 'OPTIONS') return 'public'
+  return undefined
+}
+
+const BEARER = /^Bearer +(\S+)$/i
+
+/**
+ * Checks `Authorization: Bearer <key>` against each route's `config.role` in one onRequest hook. Must be
+ * registered before the routes: its onRoute hook refuses (at start) a route that declares no role, so no
+ * route is ever open by omission.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, options: { db: Database; mode: AuthMode }) => {
+    const verifier = new ApiKeyVerifier(options.db)
+    const routes: RouteRole[] = []
+    app.decorate('authMode', options.mode)
+    app.decorate('routeRoles', routes)
+    app.decorateRequest('apiKey', null)
+
+    app.addHook('onRoute', (route) => {
+      const role = route.config?.role ?? implicitRole(route)
+      if (role === undefined) {
+        throw new Error(`route ${String(route.method)} ${route.url} declares no role (config.role)`)
+      }
+      route.config = { ...route.config, role }
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+        routes.push({ method, url: route.url, role })
+      }
+    })
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      // Unmatched URLs carry no role: the 404 handler answers them.
+      const role = request.routeOptions.config.role
+      if (role === undefined || role === 'public' || options.mode === 'off') return
+      const header = request.headers.authorization
+      if (header === undefined) {
+        void reply.header('www-authenticate', 'Bearer')
+        throw new AuthRequiredError()
+      }
+      const key = BEARER.exec(header)?.[1]
+      const identity = key === undefined ? undefined : await verifier.verify(key)
+      if (!identity) {
+        void reply.header('www-authenticate', 'Bearer error="invalid_token"')
+        throw new AuthKeyInvalidError()
+      }
+      request.apiKey = identity
+      if (!isRoleSufficient(identity.role, role)) throw new AuthForbiddenError(identity.role, role)
+    })
+  },
+  { name: 'sportscan-auth' },
+)
