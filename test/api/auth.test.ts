@@ -1,0 +1,180 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type ApiApp } from '../../src/api/build-app.js'
+import { ModelHolder } from '../../src/api/model-holder.js'
+import { ROLES, createApiKey, revokeApiKey, type RequiredRole, type Role } from '../../src/auth/index.js'
+import { loadConfig } from '../../src/config/index.js'
+import { createSilentLogger } from '../../src/log/index.js'
+import { loadClassifier } from '../../src/model/index.js'
+import { testDrivers } from '../fixtures.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { colourImage, multipart, writeTinyModel } from './api-harness.js'
+
+/**
+ * The access table: every route the API registers and the role it needs. A new route must be added here,
+ * so no route ships with an access level nobody chose.
+ */
+const EXPECTED_ROLES: Record<string, RequiredRole> = {
+  'GET /': 'public',
+  'GET /health': 'public',
+  'GET /ready': 'public',
+  'GET /metrics': 'public',
+  'GET /openapi.json': 'public',
+  'POST /predict': 'scanner',
+  'POST /predict/batch': 'scanner',
+  'GET /predictions': 'viewer',
+  'GET /predictions/:id': 'viewer',
+  'GET /predictions/:id/image': 'viewer',
+  'GET /history': 'viewer',
+  'GET /history.csv': 'viewer',
+  'GET /stats': 'viewer',
+  'GET /stock': 'viewer',
+  'GET /categories': 'viewer',
+  'GET /models': 'viewer',
+  'POST /predictions/:id/correction': 'reviewer',
+  'DELETE /predictions': 'admin',
+  'DELETE /predictions/:id': 'admin',
+  'PUT /models/:name/aliases/:alias': 'admin',
+}
+
+/** What each role may call, spelled out rather than derived, so the test does not share the code's logic. */
+const ALLOWED: Record<Role, ReadonlySet<RequiredRole>> = {
+  scanner: new Set(['public', 'scanner']),
+  viewer: new Set(['public', 'viewer']),
+  reviewer: new Set(['public', 'viewer', 'reviewer']),
+  admin: new Set(['public', 'scanner', 'viewer', 'reviewer', 'admin']),
+}
+
+const SOME_ID = '00000000-0000-4000-8000-000000000000'
+const concreteUrl = (url: string) =>
+  url.replace(':id', SOME_ID).replace(':name', 'nosuchmodel').replace(':alias', 'staging')
+
+describe.each(testDrivers)('access control (%s)', (driver) => {
+  let database: TestDatabase
+  let app: ApiApp
+  let holder: ModelHolder
+  let home: string
+  const keys = {} as Record<Role, string>
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-auth-'))
+    const modelDir = await writeTinyModel(path.join(home, 'model'))
+    database = await createTestDatabase(driver)
+    const log = createSilentLogger()
+    holder = new ModelHolder({
+      locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
+      load: (source) => loadClassifier(source.dir, { log }),
+      log,
+    })
+    await holder.refresh()
+    const config = loadConfig({ SPORTSCAN_HOME: home, SPORTSCAN_AUTH: 'required' })
+    app = await buildApp(config, { db: database.handle, log, models: holder, version: 'test' })
+    for (const role of ROLES) {
+      keys[role] = (await createApiKey(database.handle.db, { name: `${role}-key`, role })).key
+    }
+  })
+  afterAll(async () => {
+    await app?.close()
+    await holder?.close()
+    await database?.dispose()
+    await rm(home, { recursive: true, force: true })
+  })
+
+  const call = (method: string, url: string, key?: string) =>
+    app.inject({
+      method: method as 'GET',
+      url: concreteUrl(url),
+      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+    })
+
+  it('every registered route declares the role in the access table', () => {
+    const registered = app.routeRoles.filter(
+      (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs'),
+    )
+    const table = Object.fromEntries(registered.map((r) => [`${r.method} ${r.url}`, r.role]))
+    expect(table).toEqual(EXPECTED_ROLES)
+    // Swagger UI's own routes are public; nothing else may be implicit.
+    for (const r of app.routeRoles.filter((r) => r.url.startsWith('/docs'))) expect(r.role).toBe('public')
+  })
+
+  it('answers 401 SPS_AUTH_REQUIRED without a key on every non-public route, and serves public ones', async () => {
+    for (const { method, url, role } of app.routeRoles) {
+      if (method === 'OPTIONS') continue
+      const res = await call(method, url)
+      if (role === 'public') {
+        expect([401, 403], `${method} ${url}`).not.toContain(res.statusCode)
+      } else {
+        expect(res.statusCode, `${method} ${url}`).toBe(401)
+        expect(res.headers['www-authenticate']).toBe('Bearer')
+        if (method !== 'HEAD')
+          expect(res.json()).toEqual({ code: 'SPS_AUTH_REQUIRED', message: expect.any(String) })
+      }
+    }
+  })
+
+  it.each(ROLES)('a %s key can call exactly the routes its role allows', async (role) => {
+    for (const { method, url, role: needed } of app.routeRoles) {
+      if (method === 'OPTIONS' || method === 'HEAD' || url.startsWith('/docs')) continue
+      const res = await call(method, url, keys[role])
+      const where = `${role} -> ${method} ${url}: ${res.body.slice(0, 120)}`
+      if (ALLOWED[role].has(needed)) {
+        expect([401, 403], where).not.toContain(res.statusCode)
+        expect(res.statusCode, where).toBeLessThan(500)
+      } else {
+        expect(res.statusCode, where).toBe(403)
+        expect(res.json<{ code: string }>().code).toBe('SPS_AUTH_FORBIDDEN')
+      }
+    }
+  })
+
+  it.each([
+    ['an unknown key', 'sps_abcdef12_' + 'A'.repeat(43)],
+    ['a malformed key', 'not-a-key'],
+    ['a known prefix with a wrong secret', () => keys.admin.slice(0, 14) + 'B'.repeat(43)],
+  ])('answers 401 SPS_AUTH_KEY_INVALID for %s', async (_name, key) => {
+    const res = await call('GET', '/stock', typeof key === 'function' ? key() : key)
+    expect(res.statusCode).toBe(401)
+    expect(res.json()).toEqual({ code: 'SPS_AUTH_KEY_INVALID', message: expect.any(String) })
+  })
+
+  it('refuses a key sent other than as a Bearer token', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/stock',
+      headers: { authorization: `Basic ${keys.admin}` },
+    })
+    expect(res.statusCode).toBe(401)
+  })
+
+  it('a revoked key stops working on the very next request (even with its verification cached)', async () => {
+    const { key, info } = await createApiKey(database.handle.db, { name: 'to-revoke', role: 'viewer' })
+    expect((await call('GET', '/stock', key)).statusCode).toBe(200)
+    expect((await call('GET', '/stock', key)).statusCode).toBe(200)
+    await revokeApiKey(database.handle.db, info.prefix)
+    const res = await call('GET', '/stock', key)
+    expect(res.statusCode).toBe(401)
+    expect(res.json<{ code: string }>().code).toBe('SPS_AUTH_KEY_INVALID')
+  })
+
+  it('a scanner stores a scan; a reviewer correction records the key name', async () => {
+    const body = multipart([{ name: 'img', filename: 'a.png', value: await colourImage(5) }])
+    const scan = await app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: body.payload,
+      headers: { ...body.headers, authorization: `Bearer ${keys.scanner}` },
+    })
+    expect(scan.statusCode).toBe(200)
+    const id = scan.json<{ id: string }>().id
+    const corrected = await app.inject({
+      method: 'POST',
+      url: `/predictions/${id}/correction`,
+      payload: { label: 'not_a_ball' },
+      headers: { authorization: `Bearer ${keys.reviewer}` },
+    })
+    expect(corrected.statusCode).toBe(201)
+    expect(corrected.json()).toMatchObject({ corrected_by: 'reviewer-key', new_label: 'not_a_ball' })
+  })
+})

@@ -1,0 +1,165 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import Fastify from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type ApiApp } from '../../src/api/build-app.js'
+import { handleError } from '../../src/api/errors.js'
+import { ModelHolder } from '../../src/api/model-holder.js'
+import { authPlugin } from '../../src/api/plugins/auth.js'
+import { securityPlugin } from '../../src/api/plugins/security.js'
+import { loadConfig } from '../../src/config/index.js'
+import { createSilentLogger } from '../../src/log/index.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+
+describe('security headers, CORS, limits', () => {
+  let database: TestDatabase
+  let home: string
+  const apps: ApiApp[] = []
+  const log = createSilentLogger()
+  // No model: these tests never predict.
+  const models = new ModelHolder({
+    locate: async () => {
+      throw new Error('no model in this test')
+    },
+    load: async () => {
+      throw new Error('no model in this test')
+    },
+    log,
+  })
+
+  const build = async (env: Record<string, string> = {}) => {
+    const app = await buildApp(loadConfig({ SPORTSCAN_HOME: home, ...env }), {
+      db: database.handle,
+      log,
+      models,
+    })
+    apps.push(app)
+    return app
+  }
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-security-'))
+    database = await createTestDatabase('pglite')
+  })
+  afterAll(async () => {
+    for (const app of apps) await app.close()
+    await database?.dispose()
+    await rm(home, { recursive: true, force: true })
+  })
+
+  it('sends helmet headers and a CSP without inline scripts on every answer', async () => {
+    const app = await build()
+    for (const url of ['/', '/health', '/stock', '/nope']) {
+      const res = await app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })
+      const csp = res.headers['content-security-policy']
+      expect(csp, url).toContain("script-src 'self'")
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN')
+      expect(res.headers['x-powered-by']).toBeUndefined()
+    }
+  })
+
+  it("the dashboard's page needs no inline script, so the CSP lets it run", async () => {
+    const html = await readFile(path.resolve('src/web/index.html'), 'utf8')
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/\bsrc=/)
+      expect(body?.trim()).toBe('')
+    }
+  })
+
+  it('answers no CORS headers by default', async () => {
+    const app = await build()
+    const res = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.example' },
+    })
+    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it('allows exactly the configured origins, preflight included', async () => {
+    const app = await build({ SPORTSCAN_CORS_ORIGINS: 'https://dash.example, https://ops.example' })
+    const allowed = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://ops.example' },
+    })
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://ops.example')
+    const other = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.example' },
+    })
+    expect(other.headers['access-control-allow-origin']).toBeUndefined()
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/predict',
+      headers: {
+        origin: 'https://dash.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
+    })
+    expect(preflight.statusCode).toBe(204)
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/)
+  })
+
+  it('refuses a JSON body over 64 KiB with 413, and bad JSON with 400 and no stack trace', async () => {
+    const app = await build()
+    const url = '/predictions/00000000-0000-4000-8000-000000000000/correction'
+    const big = await app.inject({
+      method: 'POST',
+      url,
+      payload: JSON.stringify({ label: 'x'.repeat(70_000) }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(big.statusCode).toBe(413)
+    const bad = await app.inject({
+      method: 'POST',
+      url,
+      payload: '{"label": ',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json()).toEqual({ code: expect.any(String), message: expect.any(String) })
+    expect(bad.body).not.toMatch(/\bat .*\.(js|ts):\d+/)
+  })
+
+  it('refuses SPORTSCAN_AUTH=off when listening beyond loopback', async () => {
+    await expect(build({ SPORTSCAN_AUTH: 'off', HOST: '0.0.0.0' })).rejects.toMatchObject({
+      code: 'SPS_AUTH_OFF_BEYOND_LOOPBACK',
+    })
+  })
+
+  it('rate-limits per key (or per IP without one) with 429 SPS_API_RATE_LIMITED; public routes never', async () => {
+    const app = Fastify()
+    app.setErrorHandler(handleError)
+    await app.register(authPlugin, { db: database.handle.db, mode: 'off' })
+    await app.register(securityPlugin, { authMode: 'required', corsOrigins: [], rateLimitPerMinute: 3 })
+    app.get('/limited', { config: { role: 'viewer' } }, async () => ({ ok: true }))
+    app.get('/open', { config: { role: 'public' } }, async () => ({ ok: true }))
+    await app.ready()
+    try {
+      const get = (url: string, key?: string) =>
+        app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} })
+      const keyA = `sps_aaaaaaaa_${'A'.repeat(43)}`
+      const keyB = `sps_bbbbbbbb_${'B'.repeat(43)}`
+      for (let i = 0; i < 3; i++) expect((await get('/limited', keyA)).statusCode).toBe(200)
+      const limited = await get('/limited', keyA)
+      expect(limited.statusCode).toBe(429)
+      expect(limited.json()).toEqual({ code: 'SPS_API_RATE_LIMITED', message: expect.any(String) })
+      expect(limited.headers['retry-after']).toBeDefined()
+      // Another key, and anonymous callers (by IP), have their own buckets.
+      expect((await get('/limited', keyB)).statusCode).toBe(200)
+      expect((await get('/limited')).statusCode).toBe(200)
+      for (let i = 0; i < 6; i++) expect((await get('/open', keyA)).statusCode).toBe(200)
+    } finally {
+      await app.close()
+    }
+  })
+})
