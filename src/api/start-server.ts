@@ -4,10 +4,10 @@ import { loadConfig, type Config } from '../config/index.js'
 import { openDatabase, type DatabaseHandle } from '../db/index.js'
 import { createLogger, type Logger } from '../log/index.js'
 import { initBackend } from '../model/backend/index.js'
-import { loadClassifier } from '../model/index.js'
 import { MODEL_ALIAS_CHANNEL } from '../registry/index.js'
 import { buildApp, type ApiApp } from './build-app.js'
-import { ModelHolder } from './model-holder.js'
+import { loadServedClassifier } from './inference/index.js'
+import { ModelHolder, type ModelProvider } from './model-holder.js'
 import { locateServedModel } from './model-source.js'
 
 // src/api/ and dist/api/ both sit two levels below the package root.
@@ -23,6 +23,8 @@ export interface RunningServer {
   app: ApiApp
   /** `http://host:port` actually bound (port 0 picks a free one). */
   url: string
+  /** The served model (benchmarks measure raw inference on exactly what the routes use). */
+  models: ModelProvider
   /** Stops accepting, lets in-flight requests finish, then closes the model and the database pool. */
   close(): Promise<void>
 }
@@ -46,7 +48,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const backend = await initBackend({ log })
     holder = new ModelHolder({
       locate: () => locateServedModel(db, { bundledModelDir: config.serving.bundledModelDir }),
-      load: (source) => loadClassifier(source.dir, { ref: source.ref, log }),
+      load: async (source) =>
+        (await loadServedClassifier(source, { serving: config.serving, home: config.home, log })).classifier,
       log,
     })
     // Serving starts even without a model (a fresh registry and no bundled one): /ready says 503 meanwhile.
@@ -70,12 +73,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         database: config.db.driver,
         backend,
         model: holder.current()?.classifier.ref ?? null,
-        auth: app.authMode,
+        auth: 'off', // TODO(#8): report the auth mode once keys exist.
         storeImages: config.serving.storeImages,
       },
       'sportscan API listening',
     )
-    const server = { app, url, close: closeOnce(() => shutdown(app, holder, db, log)) }
+    const server = { app, url, models: holder, close: closeOnce(() => shutdown(app, holder, db, log)) }
     if (options.handleSignals) installSignalHandlers(server, log)
     return server
   } catch (err) {

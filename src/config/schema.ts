@@ -36,6 +36,12 @@ export const ConfigSchema = Type.Object(
         batchLimit: Type.Integer({ minimum: 1 }),
         storeImages: Type.Boolean(),
         runtime: Type.Union([Type.Literal('auto'), Type.Literal('onnx'), Type.Literal('tfjs')]),
+        /** ONNX Runtime intra-op threads per session (TF.js wasm always runs on the main thread). */
+        inferenceThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+        /** Micro-batching: how long the first request of a batch waits for others; 0 gathers one tick only. */
+        batchWindowMs: Type.Number({ minimum: 0, maximum: 1000 }),
+        /** Largest micro-batch; 1 turns micro-batching off. */
+        maxBatchSize: Type.Integer({ minimum: 1, maximum: 256 }),
         /** Folder of the model served when the registry has no `production` alias. */
         bundledModelDir: Type.String(),
       },

@@ -4,12 +4,12 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import sharp from 'sharp'
 import { buildApp, type ApiApp } from '../../src/api/build-app.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
+import { ModelHolder, type ModelSource } from '../../src/api/model-holder.js'
 import { loadConfig, type Config } from '../../src/config/index.js'
 import type { DatabaseHandle } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
 import { initBackend } from '../../src/model/backend/index.js'
-import { loadClassifier, saveModelArtifact } from '../../src/model/index.js'
+import { loadClassifier, saveModelArtifact, type Classifier } from '../../src/model/index.js'
 
 /** Two labels, so confidences spread over [0.5, 1] and a threshold splits counted from needs_review. */
 export const TINY_LABELS = ['basketball', 'tennis_ball'] as const
@@ -66,7 +66,12 @@ export async function startTestApi(
   db: DatabaseHandle,
   modelDir: string,
   serving: Partial<Config['serving']> = {},
-  options: { loadModel?: boolean; webDir?: string } = {},
+  options: {
+    loadModel?: boolean
+    webDir?: string
+    /** How the holder loads the model; TF.js `loadClassifier` by default. */
+    load?: (source: ModelSource, home: string) => Promise<Classifier>
+  } = {},
 ): Promise<TestApi> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-api-'))
   const base = loadConfig({ SPORTSCAN_HOME: home })
@@ -74,7 +79,7 @@ export async function startTestApi(
   const log = createSilentLogger()
   const holder = new ModelHolder({
     locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
-    load: (source) => loadClassifier(source.dir, { log }),
+    load: (source) => (options.load ? options.load(source, home) : loadClassifier(source.dir, { log })),
     log,
   })
   if (options.loadModel !== false) await holder.refresh()

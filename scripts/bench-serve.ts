@@ -1,0 +1,290 @@
+/**
+ * End-to-end serving benchmark (issue 7): starts the real server on PostgreSQL (a throw-away database created
+ * and dropped here), warms up, then posts a ~35 KB JPEG to /predict with autocannon (a separate process, so
+ * the load generator's CPU is not counted as the server's) at 1, 8 and 32 connections. Prints req/s,
+ * latency, errors, rows stored vs 2xx answers, RSS, server CPU-ms per request, and the raw rate of decode +
+ * inference on the same classifier (no HTTP, no database) with the efficiency ratio.
+ *
+ *   npm run bench:serve [-- --seconds 30 --connections 1,8,32]
+ * DATABASE_URL: a PostgreSQL server URL (default postgres://postgres@127.0.0.1:5432/postgres); the
+ * runtime, threads and batching come from the usual SPORTSCAN_* variables.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { startServer } from '../src/api/start-server.js'
+import { loadConfig } from '../src/config/index.js'
+import { preprocessImage } from '../src/data/index.js'
+import { createLogger } from '../src/log/index.js'
+import { initBackend } from '../src/model/backend/index.js'
+import { findJpeg, prepareModel } from './bench-inputs.js'
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback
+}
+const SECONDS = Number(arg('seconds', '30'))
+const CONNECTIONS = arg('connections', '1,8,32').split(',').map(Number)
+const WARMUP_SECONDS = Math.min(5, Math.max(2, SECONDS / 5))
+
+interface LoadResult {
+  connections: number
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  errors: number
+  timeouts: number
+  non2xx: number
+  ok: number
+  rowsStored: number
+  cpuMsPerRequest: number
+  rssBeforeMb: number
+  rssAfterMb: number
+}
+
+/**
+ * The load generator, run in its own Node process. autocannon's CLI reads `-i` bodies as UTF-8 text, which
+ * mangles a JPEG, so the child uses its API with the body as a Buffer and prints the JSON summary.
+ */
+const LOAD_CLIENT = `
+import { readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+const [url, bodyFile, contentType, connections, duration] = process.argv.slice(1)
+const result = await autocannon({
+  url, method: 'POST', body: readFileSync(bodyFile), headers: { 'content-type': contentType },
+  connections: Number(connections), duration: Number(duration),
+})
+process.stdout.write(JSON.stringify(result))
+`
+
+async function autocannon(
+  url: string,
+  bodyFile: string,
+  contentType: string,
+  connections: number,
+  seconds: number,
+) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      LOAD_CLIENT,
+      url,
+      bodyFile,
+      contentType,
+      String(connections),
+      String(seconds),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() },
+  )
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  let err = ''
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`autocannon exited ${code}: ${err}`)
+  const parsed: unknown = JSON.parse(out)
+  const num = (o: unknown, ...keys: string[]): number => {
+    let v: unknown = o
+    for (const k of keys)
+      v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined
+    return typeof v === 'number' ? v : 0
+  }
+  return {
+    requestsPerSecond: num(parsed, 'requests', 'average'),
+    total: num(parsed, 'requests', 'total'),
+    p50: num(parsed, 'latency', 'p50'),
+    p99: num(parsed, 'latency', 'p99'),
+    errors: num(parsed, 'errors'),
+    timeouts: num(parsed, 'timeouts'),
+    non2xx: num(parsed, 'non2xx'),
+    ok: num(parsed, '2xx'),
+  }
+}
+
+function multipartBody(jpeg: Buffer): { body: Buffer; contentType: string } {
+  const boundary = `----sportscan${randomBytes(8).toString('hex')}`
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="location"\r\n\r\nbench\r\n` +
+        `--${boundary}\r\ncontent-disposition: form-data; name="img"; filename="ball.jpg"\r\n` +
+        'content-type: image/jpeg\r\n\r\n',
+    ),
+    jpeg,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ])
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '))
+    .join('\n')
+}
+
+const mb = (bytes: number) => bytes / 1024 / 1024
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const dbName = `sportscan_bench_${randomBytes(4).toString('hex')}`
+  const dbUrl = new URL(adminUrl)
+  dbUrl.pathname = `/${dbName}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${dbName}`)
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'sportscan-bench-serve-'))
+  let server: Awaited<ReturnType<typeof startServer>> | undefined
+  try {
+    const log = createLogger({ level: 'error' })
+    await initBackend({ log })
+    const { dir, label } = await prepareModel(tmp)
+    const jpeg = await findJpeg()
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: dbUrl.toString(),
+      SPORTSCAN_HOME: path.join(tmp, 'home'),
+      SPORTSCAN_BUNDLED_MODEL: dir,
+      PORT: '0',
+    })
+    server = await startServer({ config, log })
+    const { serving } = config
+    console.log(
+      `model: ${label}\nJPEG: ${jpeg.label}\nruntime ${serving.runtime}, ${serving.inferenceThreads} ORT thread(s), ` +
+        `max batch ${serving.maxBatchSize}, window ${serving.batchWindowMs} ms, DB pool ${config.db.driver === 'pg' ? config.db.poolSize : '-'}, ` +
+        `UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}\n${os.cpus().length} cores, load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}, ${SECONDS} s per run\n`,
+    )
+    const { body, contentType } = multipartBody(jpeg.bytes)
+    const bodyFile = path.join(tmp, 'body.bin')
+    await writeFile(bodyFile, body)
+    const url = `${server.url}/predict`
+    const db = new pg.Client({ connectionString: dbUrl.toString() })
+    await db.connect()
+    const countRows = async () =>
+      Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM predictions')).rows[0]?.n ?? 0)
+
+    // One request by hand first: a misconfigured run should stop here, not print a table of errors.
+    const probe = await fetch(url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType } })
+    if (!probe.ok) throw new Error(`probe request answered ${probe.status}: ${await probe.text()}`)
+
+    console.log(`warm-up: ${WARMUP_SECONDS} s at 8 connections`)
+    await autocannon(url, bodyFile, contentType, 8, WARMUP_SECONDS)
+
+    const results: LoadResult[] = []
+    for (const connections of CONNECTIONS) {
+      const rowsBefore = await countRows()
+      const rssBefore = process.memoryUsage().rss
+      const cpuStart = process.cpuUsage()
+      const r = await autocannon(url, bodyFile, contentType, connections, SECONDS)
+      const cpu = process.cpuUsage(cpuStart)
+      const rowsStored = (await countRows()) - rowsBefore
+      const result: LoadResult = {
+        connections,
+        requestsPerSecond: r.requestsPerSecond,
+        p50: r.p50,
+        p99: r.p99,
+        errors: r.errors,
+        timeouts: r.timeouts,
+        non2xx: r.non2xx,
+        ok: r.ok,
+        rowsStored,
+        cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, r.total),
+        rssBeforeMb: mb(rssBefore),
+        rssAfterMb: mb(process.memoryUsage().rss),
+      }
+      results.push(result)
+      console.log(
+        `  ${connections} connections: ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`,
+      )
+    }
+    await db.end()
+
+    // Raw rate: the same served classifier (runtime, threads, batching) on decode + inference only.
+    const raw = await rawRate(server, jpeg.bytes, config.serving.maxPixels)
+
+    const rows = [
+      [
+        'connections',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'non-2xx',
+        '2xx',
+        'rows stored',
+        'CPU ms/req',
+        'RSS MB before',
+        'RSS MB after',
+        'efficiency',
+      ],
+      ...results.map((r) => [
+        String(r.connections),
+        r.requestsPerSecond.toFixed(1),
+        String(r.p50),
+        String(r.p99),
+        String(r.errors + r.timeouts),
+        String(r.non2xx),
+        String(r.ok),
+        String(r.rowsStored),
+        r.cpuMsPerRequest.toFixed(2),
+        r.rssBeforeMb.toFixed(0),
+        r.rssAfterMb.toFixed(0),
+        (r.requestsPerSecond / raw.imagesPerSecond).toFixed(2),
+      ]),
+    ]
+    console.log(`\n${table(rows)}`)
+    console.log(
+      `\nraw decode + inference (no HTTP/DB, 8 concurrent): ${raw.imagesPerSecond.toFixed(1)} images/s, ${raw.cpuMsPerImage.toFixed(2)} CPU ms/image` +
+        `\nload average after: ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
+    )
+  } finally {
+    await server?.close()
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      .catch((err: unknown) => console.error(err))
+    await admin.end()
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Decode + predict through the served model, 8 loops at once (as many as the 8-connection run). */
+async function rawRate(server: Awaited<ReturnType<typeof startServer>>, jpeg: Buffer, maxPixels: number) {
+  const seconds = Math.min(SECONDS, 10)
+  const models = server.models
+  const once = async () => {
+    const lease = models.acquire()
+    try {
+      const pixels = await preprocessImage(jpeg, lease.classifier.preprocess, { maxPixels })
+      await lease.classifier.predict([pixels])
+    } finally {
+      lease.release()
+    }
+  }
+  for (let i = 0; i < 20; i++) await once()
+  let images = 0
+  const cpuStart = process.cpuUsage()
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (performance.now() - start < seconds * 1000) {
+        await once()
+        images++
+      }
+    }),
+  )
+  const wallMs = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  return { imagesPerSecond: (images * 1000) / wallMs, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / images }
+}
+
+await main()

@@ -1,0 +1,129 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadServedClassifier } from '../../../src/api/inference/index.js'
+import type { Config } from '../../../src/config/index.js'
+import { createSilentLogger } from '../../../src/log/index.js'
+import { initBackend } from '../../../src/model/backend/index.js'
+import { saveModelArtifact } from '../../../src/model/index.js'
+import { createTestDatabase, type TestDatabase } from '../../helpers/databases.js'
+import {
+  TINY_LABELS,
+  TINY_SIZE,
+  colourImage,
+  multipart,
+  startTestApi,
+  writeTinyModel,
+  type TestApi,
+} from '../api-harness.js'
+
+type Serving = Config['serving']
+
+const log = createSilentLogger()
+
+async function apiWith(
+  database: TestDatabase,
+  modelDir: string,
+  serving: Pick<Serving, 'runtime' | 'inferenceThreads' | 'batchWindowMs' | 'maxBatchSize'>,
+  loaded: Array<'onnx' | 'tfjs'>,
+): Promise<TestApi> {
+  return startTestApi(database.handle, modelDir, serving, {
+    load: async (source, home) => {
+      const { classifier, runtime } = await loadServedClassifier(source, { serving, home, log })
+      loaded.push(runtime)
+      return classifier
+    },
+  })
+}
+
+async function predict(api: TestApi, image: Buffer) {
+  const { payload, headers } = multipart([{ name: 'img', filename: 'ball.png', value: image }])
+  const res = await api.app.inject({ method: 'POST', url: '/predict', payload, headers })
+  expect(res.statusCode).toBe(200)
+  const body: unknown = res.json()
+  if (typeof body !== 'object' || body === null) throw new Error('not an object')
+  return body as { predicted_label: string; confidence: number }
+}
+
+describe('serving runtime (config.serving.runtime)', () => {
+  let database: TestDatabase
+  let modelDir: string
+
+  beforeAll(async () => {
+    modelDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-model-'))
+    await writeTinyModel(modelDir)
+    database = await createTestDatabase('pglite')
+  })
+  afterAll(async () => {
+    await database?.dispose()
+    if (modelDir) await rm(modelDir, { recursive: true, force: true })
+  })
+
+  it('answers the same label and confidence with ONNX Runtime as with TF.js, for the same images', async () => {
+    const loaded: Array<'onnx' | 'tfjs'> = []
+    const base = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 1 }
+    const tfjs = await apiWith(database, modelDir, { ...base, runtime: 'tfjs' }, loaded)
+    const onnx = await apiWith(database, modelDir, { ...base, runtime: 'onnx' }, loaded)
+    const auto = await apiWith(database, modelDir, { ...base, runtime: 'auto', maxBatchSize: 8 }, loaded)
+    try {
+      expect(loaded).toEqual(['tfjs', 'onnx', 'onnx'])
+      // The export went to the server's cache, never into the artifact folder.
+      expect(await readdir(modelDir)).not.toContain('model.onnx')
+      expect((await readdir(path.join(onnx.home, 'onnx-cache'))).some((f) => f.endsWith('.onnx'))).toBe(true)
+      for (const n of [1, 2, 3]) {
+        const image = await colourImage(n, 40, 'jpeg')
+        const [a, b, c] = await Promise.all([
+          predict(tfjs, image),
+          predict(onnx, image),
+          predict(auto, image),
+        ])
+        expect(TINY_LABELS).toContain(a.predicted_label)
+        expect(b.predicted_label).toBe(a.predicted_label)
+        expect(c.predicted_label).toBe(a.predicted_label)
+        expect(Math.abs(b.confidence - a.confidence)).toBeLessThan(1e-4)
+        expect(Math.abs(c.confidence - a.confidence)).toBeLessThan(1e-4)
+      }
+    } finally {
+      await Promise.all([tfjs.close(), onnx.close(), auto.close()])
+    }
+  })
+
+  it('auto falls back to TF.js when the model cannot be exported; onnx refuses it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-reshape-'))
+    const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-home-'))
+    try {
+      await initBackend()
+      // Reshape has no ONNX converter (yet): a real artifact only TF.js can serve.
+      const model = tf.sequential({
+        layers: [
+          tf.layers.reshape({
+            targetShape: [TINY_SIZE * TINY_SIZE * 3],
+            inputShape: [TINY_SIZE, TINY_SIZE, 3],
+          }),
+          tf.layers.dense({ units: 2, activation: 'softmax' }),
+        ],
+      })
+      await saveModelArtifact(dir, {
+        model,
+        labels: ['a', 'b'],
+        preprocess: { size: TINY_SIZE, fit: 'stretch' },
+      })
+      model.dispose()
+      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const }
+      const serving = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 1 }
+      const auto = await loadServedClassifier(source, { serving: { ...serving, runtime: 'auto' }, home, log })
+      expect(auto.runtime).toBe('tfjs')
+      const [probs] = await auto.classifier.predict([new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)])
+      expect(probs?.length).toBe(2)
+      await auto.classifier.dispose()
+      await expect(
+        loadServedClassifier(source, { serving: { ...serving, runtime: 'onnx' }, home, log }),
+      ).rejects.toMatchObject({ code: 'SPS_ONNX_UNSUPPORTED_LAYER' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+      await rm(home, { recursive: true, force: true })
+    }
+  })
+})
