@@ -12,6 +12,7 @@ import pg from 'pg'
 import type { DbConfig } from '../config/index.js'
 import type { Logger } from '../log/index.js'
 import { DatabaseUnavailableError, MigrationFailedError } from './errors.js'
+import { acquirePgliteLock } from './pglite-lock.js'
 import * as schema from './schema.js'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -53,7 +54,14 @@ export async function openDatabase(config: DbConfig, log: Logger): Promise<Datab
 async function openPglite(dir: string): Promise<DatabaseHandle> {
   const isMemory = dir.startsWith('memory://')
   if (!isMemory) await mkdir(path.dirname(dir), { recursive: true })
-  const client = await PGlite.create(isMemory ? undefined : dir)
+  const lock = isMemory ? undefined : await acquirePgliteLock(dir)
+  let client: PGlite
+  try {
+    client = await PGlite.create(isMemory ? undefined : dir)
+  } catch (err) {
+    await lock?.release()
+    throw err
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database
   return {
     db,
@@ -71,6 +79,7 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     },
     async close() {
       if (!client.closed) await client.close()
+      await lock?.release()
     },
   }
 }

@@ -5,7 +5,7 @@ export {
   type Queryable,
   type Transaction,
 } from './client.js'
-export { DatabaseUnavailableError, MigrationFailedError } from './errors.js'
+export { DatabaseUnavailableError, MigrationFailedError, PgliteInUseError } from './errors.js'
 export * as tables from './schema.js'
 export type * from './schema.js'
 export { insertDatasetRow, findDatasetRow, listDatasetRows, type NewDatasetRow } from './queries/datasets.js'
