@@ -200,11 +200,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       await send(path, init)
     },
     async download(url) {
-      const response = await send(
-        url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url,
-        {},
-        'text/csv,*/*',
-      )
+      const response = await send(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url, {}, '*/*')
       return response.blob()
     },
   }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
@@ -20,10 +20,32 @@ import { HistoryFilterForm } from './history-filters.js'
 
 const PAGE_SIZE = 20
 
+/** A kept scan photo, fetched with the API key (an <img src> cannot send it once auth is on). */
 function Thumbnail({ url, alt }: { url: string | null; alt: string }) {
-  const [isBroken, setIsBroken] = useState(false)
-  if (url === null || isBroken) return <span class="thumb thumb--empty" aria-hidden="true" />
-  return <img class="thumb" src={url} alt={alt} loading="lazy" onError={() => setIsBroken(true)} />
+  const api = useApi()
+  const [objectUrl, setObjectUrl] = useState<string | null>(null)
+  useEffect(() => {
+    setObjectUrl(null)
+    if (url === null) return
+    let created: string | null = null
+    let isCurrent = true
+    api.download(url).then(
+      (blob) => {
+        if (!isCurrent || !blob.type.startsWith('image/')) return
+        created = URL.createObjectURL(blob)
+        setObjectUrl(created)
+      },
+      () => {
+        // No photo kept for this scan (or not allowed): the row keeps its empty frame.
+      },
+    )
+    return () => {
+      isCurrent = false
+      if (created !== null) URL.revokeObjectURL(created)
+    }
+  }, [api, url])
+  if (objectUrl === null) return <span class="thumb thumb--empty" aria-hidden="true" />
+  return <img class="thumb" src={objectUrl} alt={alt} />
 }
 
 function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilities: ApiCapabilities }) {
