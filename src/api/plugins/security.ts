@@ -4,7 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { parseApiKeyPrefix, type AuthMode } from '../../auth/index.js'
-import { RateLimitedError } from '../errors.js'
+import { FieldInvalidError, RateLimitedError } from '../errors.js'
 
 /** Requests per key (or per client IP without one) per minute, when auth is on: 20/s sustained per belt. */
 export const RATE_LIMIT_PER_MINUTE = 1_200
@@ -46,6 +46,16 @@ export const securityPlugin = fp(
           frameAncestors: ["'none'"],
         },
       },
+    })
+    // Ajv coerces "1e309" to Infinity and lets it through integer/maximum checks; the database then fails.
+    app.addHook('preHandler', async (request) => {
+      const query: unknown = request.query
+      if (typeof query !== 'object' || query === null) return
+      for (const [name, value] of Object.entries(query)) {
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+          throw new FieldInvalidError(name.slice(0, 64), 'is not a finite number')
+        }
+      }
     })
     if (options.corsOrigins.length > 0) {
       await app.register(fastifyCors, {
