@@ -93,3 +93,12 @@ export {
   type EnsureOnnxOptions,
   type LoadOnnxClassifierOptions,
 } from './onnx/index.js'
+export {
+  gradCam,
+  findTargetLayer,
+  renderHeatmapOverlay,
+  type GradCamOptions,
+  type GradCamResult,
+  type HeatmapOverlay,
+  type HeatmapOverlayOptions,
+} from './explain/index.js'
