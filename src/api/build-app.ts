@@ -22,6 +22,8 @@ import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
 import { legacyRoutes } from './routes/legacy.js'
+import { explainRoutes } from './routes/explain.js'
+import { modelFileRoutes } from './routes/model-files.js'
 import { modelRoutes } from './routes/models.js'
 import { ErrorSchema } from './routes/prediction.schemas.js'
 import { predictionRoutes } from './routes/predictions.js'
@@ -84,9 +86,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       },
     },
   })
-  // Before every route: auth's onRoute hook refuses a route that declares no role.
-  await app.register(authPlugin, { db: deps.db.db, mode: authMode })
+  // Before every route, rate limits before keys: auth's onRoute hook refuses a route that declares no role.
   await app.register(securityPlugin, { authMode, corsOrigins: config.corsOrigins })
+  await app.register(authPlugin, { db: deps.db.db, mode: authMode })
   await app.register(metricsPlugin, { metrics: ctx.metrics })
 
   // The API's table of contents: one plugin per resource.
@@ -95,6 +97,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(statsRoutes, { ctx })
   await app.register(stockRoutes, { ctx })
   await app.register(modelRoutes, { ctx })
+  await app.register(modelFileRoutes, { ctx })
+  await app.register(explainRoutes, { ctx })
   await app.register(legacyRoutes, { ctx })
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
   await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })

@@ -7,6 +7,7 @@ import { buildApp, type ApiApp } from '../../src/api/build-app.js'
 import { handleError } from '../../src/api/errors.js'
 import { ModelHolder } from '../../src/api/model-holder.js'
 import { authPlugin } from '../../src/api/plugins/auth.js'
+import { createApiKey } from '../../src/auth/index.js'
 import { securityPlugin } from '../../src/api/plugins/security.js'
 import { loadConfig } from '../../src/config/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
@@ -139,24 +140,26 @@ describe('security headers, CORS, limits', () => {
   it('rate-limits per key (or per IP without one) with 429 SPS_API_RATE_LIMITED; public routes never', async () => {
     const app = Fastify()
     app.setErrorHandler(handleError)
-    await app.register(authPlugin, { db: database.handle.db, mode: 'off' })
     await app.register(securityPlugin, { authMode: 'required', corsOrigins: [], rateLimitPerMinute: 3 })
+    await app.register(authPlugin, { db: database.handle.db, mode: 'required' })
     app.get('/limited', { config: { role: 'viewer' } }, async () => ({ ok: true }))
     app.get('/open', { config: { role: 'public' } }, async () => ({ ok: true }))
     await app.ready()
     try {
       const get = (url: string, key?: string) =>
         app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} })
-      const keyA = `sps_aaaaaaaa_${'A'.repeat(43)}`
-      const keyB = `sps_bbbbbbbb_${'B'.repeat(43)}`
+      const keyA = (await createApiKey(database.handle.db, { name: 'a', role: 'viewer' })).key
+      const keyB = (await createApiKey(database.handle.db, { name: 'b', role: 'viewer' })).key
       for (let i = 0; i < 3; i++) expect((await get('/limited', keyA)).statusCode).toBe(200)
       const limited = await get('/limited', keyA)
       expect(limited.statusCode).toBe(429)
       expect(limited.json()).toEqual({ code: 'SPS_API_RATE_LIMITED', message: expect.any(String) })
       expect(limited.headers['retry-after']).toBeDefined()
-      // Another key, and anonymous callers (by IP), have their own buckets.
+      // Another key has its own bucket.
       expect((await get('/limited', keyB)).statusCode).toBe(200)
-      expect((await get('/limited')).statusCode).toBe(200)
+      // Anonymous callers are limited by IP, before any key check: a flood of guesses costs no scrypt.
+      for (let i = 0; i < 3; i++) expect((await get('/limited')).statusCode).toBe(401)
+      expect((await get('/limited')).statusCode).toBe(429)
       for (let i = 0; i < 6; i++) expect((await get('/open', keyA)).statusCode).toBe(200)
     } finally {
       await app.close()

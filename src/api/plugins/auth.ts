@@ -46,8 +46,8 @@ const BEARER = /^Bearer +(\S+)$/i
 
 /**
  * Checks `Authorization: Bearer <key>` against each route's `config.role` in one onRequest hook. Must be
- * registered before the routes: its onRoute hook refuses (at start) a route that declares no role, so no
- * route is ever open by omission.
+ * registered before the routes (and after the rate limiter): its onRoute hook refuses (at start) a route that
+ * declares no role, so no route is ever open by omission.
  */
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { db: Database; mode: AuthMode }) => {
@@ -57,19 +57,7 @@ export const authPlugin = fp(
     app.decorate('routeRoles', routes)
     app.decorateRequest('apiKey', null)
 
-    app.addHook('onRoute', (route) => {
-      const role = route.config?.role ?? implicitRole(route)
-      if (role === undefined) {
-        throw new Error(`route ${String(route.method)} ${route.url} declares no role (config.role)`)
-      }
-      route.config = { ...route.config, role }
-      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        routes.push({ method, url: route.url, role })
-      }
-    })
-
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      // Unmatched URLs carry no role: the 404 handler answers them.
+    const checkKey = async (request: FastifyRequest, reply: FastifyReply) => {
       const role = request.routeOptions.config.role
       if (role === undefined || role === 'public' || options.mode === 'off') return
       const header = request.headers.authorization
@@ -85,6 +73,21 @@ export const authPlugin = fp(
       }
       request.apiKey = identity
       if (!isRoleSufficient(identity.role, role)) throw new AuthForbiddenError(identity.role, role)
+    }
+
+    app.addHook('onRoute', (route) => {
+      const role = route.config?.role ?? implicitRole(route)
+      if (role === undefined) {
+        throw new Error(`route ${String(route.method)} ${route.url} declares no role (config.role)`)
+      }
+      route.config = { ...route.config, role }
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+        routes.push({ method, url: route.url, role })
+      }
+      // A route-level hook, appended after the rate limiter's (registered first), so a flood of wrong keys is
+      // limited before it costs a scrypt each.
+      const hooks = route.onRequest
+      route.onRequest = [...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]), checkKey]
     })
   },
   { name: 'sportscan-auth' },
