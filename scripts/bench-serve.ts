@@ -15,6 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import sharp from 'sharp'
 import { startServer } from '../src/api/start-server.js'
 import { loadConfig } from '../src/config/index.js'
 import { preprocessImage } from '../src/data/index.js'
@@ -28,6 +29,8 @@ const arg = (name: string, fallback: string): string => {
 }
 const SECONDS = Number(arg('seconds', '30'))
 const CONNECTIONS = arg('connections', '1,8,32').split(',').map(Number)
+/** sharp's libvips threads per image (default: one per core); the server does not change it. */
+const SHARP_THREADS = arg('sharp-threads', '')
 const WARMUP_SECONDS = Math.min(5, Math.max(2, SECONDS / 5))
 
 interface LoadResult {
@@ -135,11 +138,13 @@ async function main(): Promise<void> {
   const dbUrl = new URL(adminUrl)
   dbUrl.pathname = `/${dbName}`
   const admin = new pg.Client({ connectionString: adminUrl })
+  admin.on('error', (err) => console.error('admin connection:', err.message))
   await admin.connect()
   await admin.query(`CREATE DATABASE ${dbName}`)
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sportscan-bench-serve-'))
   let server: Awaited<ReturnType<typeof startServer>> | undefined
   try {
+    if (SHARP_THREADS !== '') sharp.concurrency(Number(SHARP_THREADS))
     const log = createLogger({ level: 'error' })
     await initBackend({ log })
     const { dir, label } = await prepareModel(tmp)
@@ -154,9 +159,9 @@ async function main(): Promise<void> {
     server = await startServer({ config, log })
     const { serving } = config
     console.log(
-      `model: ${label}\nJPEG: ${jpeg.label}\nruntime ${serving.runtime}, ${serving.inferenceThreads} ORT thread(s), ` +
+      `model: ${label}\nJPEG: ${jpeg.label}\nruntime ${serving.runtime}, ${serving.inferenceThreads} ORT thread(s), ${serving.inferenceWorkers} worker(s), ` +
         `max batch ${serving.maxBatchSize}, window ${serving.batchWindowMs} ms, DB pool ${config.db.driver === 'pg' ? config.db.poolSize : '-'}, ` +
-        `UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}\n${os.cpus().length} cores, load average ${os
+        `UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}, sharp threads ${sharp.concurrency()}\n${os.cpus().length} cores, load average ${os
           .loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')}, ${SECONDS} s per run\n`,
@@ -171,7 +176,11 @@ async function main(): Promise<void> {
       Number((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM predictions')).rows[0]?.n ?? 0)
 
     // One request by hand first: a misconfigured run should stop here, not print a table of errors.
-    const probe = await fetch(url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': contentType } })
+    const probe = await fetch(url, {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'content-type': contentType },
+    })
     if (!probe.ok) throw new Error(`probe request answered ${probe.status}: ${await probe.text()}`)
 
     console.log(`warm-up: ${WARMUP_SECONDS} s at 8 connections`)
@@ -249,9 +258,15 @@ async function main(): Promise<void> {
     )
   } finally {
     await server?.close()
+    // Without FORCE first: forcing kills connections the server may not have closed yet, and a killed
+    // connection without an error listener would crash this process before it cleans up.
     await admin
-      .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-      .catch((err: unknown) => console.error(err))
+      .query(`DROP DATABASE IF EXISTS ${dbName}`)
+      .catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2000))
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      })
+      .catch((err: unknown) => console.error(`could not drop ${dbName}:`, err))
     await admin.end()
     await rm(tmp, { recursive: true, force: true })
   }

@@ -46,6 +46,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       storeImages: bool('STORE_IMAGES', false),
       runtime: env.SPORTSCAN_RUNTIME || 'auto',
       inferenceThreads: num('SPORTSCAN_INFERENCE_THREADS', 1),
+      inferenceWorkers: num('SPORTSCAN_INFERENCE_WORKERS', 0),
       batchWindowMs: num('SPORTSCAN_BATCH_WINDOW_MS', 0),
       maxBatchSize: num('SPORTSCAN_MAX_BATCH_SIZE', 1),
       bundledModelDir: path.resolve(env.SPORTSCAN_BUNDLED_MODEL || 'models/sports-ball-cnn'),

@@ -38,6 +38,8 @@ export const ConfigSchema = Type.Object(
         runtime: Type.Union([Type.Literal('auto'), Type.Literal('onnx'), Type.Literal('tfjs')]),
         /** ONNX Runtime intra-op threads per session (TF.js wasm always runs on the main thread). */
         inferenceThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+        /** Worker threads running ONNX inference off the event loop; 0 runs it on the main thread. */
+        inferenceWorkers: Type.Integer({ minimum: 0, maximum: 64 }),
         /** Micro-batching: how long the first request of a batch waits for others; 0 gathers one tick only. */
         batchWindowMs: Type.Number({ minimum: 0, maximum: 1000 }),
         /** Largest micro-batch; 1 turns micro-batching off. */

@@ -26,7 +26,10 @@ const log = createSilentLogger()
 async function apiWith(
   database: TestDatabase,
   modelDir: string,
-  serving: Pick<Serving, 'runtime' | 'inferenceThreads' | 'batchWindowMs' | 'maxBatchSize'>,
+  serving: Pick<
+    Serving,
+    'runtime' | 'inferenceThreads' | 'inferenceWorkers' | 'batchWindowMs' | 'maxBatchSize'
+  >,
   loaded: Array<'onnx' | 'tfjs'>,
 ): Promise<TestApi> {
   return startTestApi(database.handle, modelDir, serving, {
@@ -63,22 +66,31 @@ describe('serving runtime (config.serving.runtime)', () => {
 
   it('answers the same label and confidence with ONNX Runtime as with TF.js, for the same images', async () => {
     const loaded: Array<'onnx' | 'tfjs'> = []
-    const base = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 1 }
+    const base = { inferenceThreads: 1, inferenceWorkers: 0, batchWindowMs: 0, maxBatchSize: 1 }
     const tfjs = await apiWith(database, modelDir, { ...base, runtime: 'tfjs' }, loaded)
     const onnx = await apiWith(database, modelDir, { ...base, runtime: 'onnx' }, loaded)
     const auto = await apiWith(database, modelDir, { ...base, runtime: 'auto', maxBatchSize: 8 }, loaded)
+    const pooled = await apiWith(
+      database,
+      modelDir,
+      { ...base, runtime: 'onnx', inferenceWorkers: 1 },
+      loaded,
+    )
     try {
-      expect(loaded).toEqual(['tfjs', 'onnx', 'onnx'])
+      expect(loaded).toEqual(['tfjs', 'onnx', 'onnx', 'onnx'])
       // The export went to the server's cache, never into the artifact folder.
       expect(await readdir(modelDir)).not.toContain('model.onnx')
       expect((await readdir(path.join(onnx.home, 'onnx-cache'))).some((f) => f.endsWith('.onnx'))).toBe(true)
       for (const n of [1, 2, 3]) {
         const image = await colourImage(n, 40, 'jpeg')
-        const [a, b, c] = await Promise.all([
+        const [a, b, c, d] = await Promise.all([
           predict(tfjs, image),
           predict(onnx, image),
           predict(auto, image),
+          predict(pooled, image),
         ])
+        expect(d.predicted_label).toBe(a.predicted_label)
+        expect(Math.abs(d.confidence - a.confidence)).toBeLessThan(1e-4)
         expect(TINY_LABELS).toContain(a.predicted_label)
         expect(b.predicted_label).toBe(a.predicted_label)
         expect(c.predicted_label).toBe(a.predicted_label)
@@ -86,7 +98,7 @@ describe('serving runtime (config.serving.runtime)', () => {
         expect(Math.abs(c.confidence - a.confidence)).toBeLessThan(1e-4)
       }
     } finally {
-      await Promise.all([tfjs.close(), onnx.close(), auto.close()])
+      await Promise.all([tfjs.close(), onnx.close(), auto.close(), pooled.close()])
     }
   })
 
@@ -112,7 +124,7 @@ describe('serving runtime (config.serving.runtime)', () => {
       })
       model.dispose()
       const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const }
-      const serving = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 1 }
+      const serving = { inferenceThreads: 1, inferenceWorkers: 0, batchWindowMs: 0, maxBatchSize: 1 }
       const auto = await loadServedClassifier(source, { serving: { ...serving, runtime: 'auto' }, home, log })
       expect(auto.runtime).toBe('tfjs')
       const [probs] = await auto.classifier.predict([new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)])
