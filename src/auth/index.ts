@@ -12,6 +12,7 @@ export { resolveAuthMode, isLoopbackHost, type AuthMode } from './auth-mode.js'
 export {
   ApiKeyVerifier,
   createApiKey,
+  hasActiveApiKeys,
   listApiKeys,
   revokeApiKey,
   type ApiKeyIdentity,

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Database } from '../db/index.js'
 import type { ApiKeyRow } from '../db/index.js'
-import { findApiKeyByPrefix, insertApiKey, listApiKeyRows, revokeApiKeyRow } from '../db/queries/api-keys.js'
+import {
+  countActiveApiKeys,
+  findApiKeyByPrefix,
+  insertApiKey,
+  listApiKeyRows,
+  revokeApiKeyRow,
+} from '../db/queries/api-keys.js'
 import { fingerprintApiKey, generateApiKey, hashApiKey, parseApiKeyPrefix, verifyApiKey } from './api-key.js'
 import { ApiKeyNotFoundError, InvalidRoleError } from './errors.js'
 import { isRole, type Role } from './roles.js'
@@ -31,6 +37,11 @@ export async function createApiKey(
     keyHash: await hashApiKey(key),
   })
   return { key, info: withoutHash(row) }
+}
+
+/** Keys not revoked: with none, a server requiring keys answers every API call with 401. */
+export async function hasActiveApiKeys(db: Database): Promise<boolean> {
+  return (await countActiveApiKeys(db)) > 0
 }
 
 export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {

@@ -3,7 +3,7 @@ import { Command } from 'commander'
 import { afterEach, describe, expect, test, vi } from '../fixtures.js'
 import { register } from '../../src/cli/commands/keys.js'
 import { createCliContext, type CliContext } from '../../src/cli/context.js'
-import { ApiKeyVerifier } from '../../src/auth/index.js'
+import { ApiKeyVerifier, hasActiveApiKeys } from '../../src/auth/index.js'
 
 describe('sportscan keys', () => {
   afterEach(() => {
@@ -33,7 +33,9 @@ describe('sportscan keys', () => {
       expect(key).toMatch(/^sps_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/)
       expect(created).toMatch(/cannot be shown again/)
 
-      const verifier = new ApiKeyVerifier((await ctx.db()).db)
+      const db = (await ctx.db()).db
+      expect(await hasActiveApiKeys(db)).toBe(true)
+      const verifier = new ApiKeyVerifier(db)
       expect(await verifier.verify(key)).toMatchObject({ name: 'belt-3', role: 'scanner', prefix })
 
       const listed = await run('keys', 'list')
@@ -46,6 +48,7 @@ describe('sportscan keys', () => {
 
       expect(await run('keys', 'revoke', prefix)).toMatch(/revoked key 1 \(scanner, "belt-3"/)
       expect(await verifier.verify(key)).toBeUndefined()
+      expect(await hasActiveApiKeys(db)).toBe(false)
       expect(
         (JSON.parse(await run('keys', 'list', '--json')) as Array<{ revoked_at: unknown }>)[0]?.revoked_at,
       ).toEqual(expect.any(String))

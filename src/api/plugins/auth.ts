@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin'
 import {
   ApiKeyVerifier,
+  hasActiveApiKeys,
   isRoleSufficient,
   type ApiKeyIdentity,
   type AuthMode,
@@ -74,6 +75,17 @@ export const authPlugin = fp(
       request.apiKey = identity
       if (!isRoleSufficient(identity.role, role)) throw new AuthForbiddenError(identity.role, role)
     }
+
+    app.addHook('onReady', async () => {
+      if (options.mode !== 'required') return
+      // A hint only: a database that is down at start must not stop the server (/ready reports it).
+      const hasKeys = await hasActiveApiKeys(options.db).catch(() => true)
+      if (!hasKeys) {
+        app.log.warn(
+          'auth is required but no API key exists: create one with `sportscan keys create --role admin --name <who>`',
+        )
+      }
+    })
 
     app.addHook('onRoute', (route) => {
       const role = route.config?.role ?? implicitRole(route)

@@ -34,3 +34,8 @@ export async function revokeApiKeyRow(db: Database, ref: string): Promise<ApiKey
   const [already] = await db.select().from(apiKeys).where(match).limit(1)
   return already
 }
+
+export async function countActiveApiKeys(db: Database): Promise<number> {
+  const rows = await db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt))
+  return rows.length
+}
