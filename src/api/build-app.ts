@@ -19,9 +19,11 @@ import { authPlugin } from './plugins/auth.js'
 import { dashboardPlugin } from './plugins/dashboard.js'
 import { securityPlugin } from './plugins/security.js'
 import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
+import { explainRoutes } from './routes/explain.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
 import { legacyRoutes } from './routes/legacy.js'
+import { modelFileRoutes } from './routes/model-files.js'
 import { modelRoutes } from './routes/models.js'
 import { ErrorSchema } from './routes/prediction.schemas.js'
 import { predictionRoutes } from './routes/predictions.js'
@@ -95,6 +97,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(statsRoutes, { ctx })
   await app.register(stockRoutes, { ctx })
   await app.register(modelRoutes, { ctx })
+  await app.register(modelFileRoutes, { ctx })
+  await app.register(explainRoutes, { ctx })
   await app.register(legacyRoutes, { ctx })
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
   await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })

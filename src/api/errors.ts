@@ -100,6 +100,20 @@ export class ImageNotKeptError extends Error {
   }
 }
 
+export class ExplanationUnavailableError extends Error {
+  readonly code = 'SPS_API_EXPLANATION_UNAVAILABLE'
+  constructor(id: string, reason: string, cause?: unknown) {
+    super(`no explanation for prediction "${id}": ${reason}`, { cause })
+  }
+}
+
+export class ModelFileNotFoundError extends Error {
+  readonly code = 'SPS_API_MODEL_FILE_NOT_FOUND'
+  constructor(ref: string, file: string) {
+    super(`model ${ref} has no file "${file}"`)
+  }
+}
+
 export class ModelNotLoadedError extends Error {
   readonly code = 'SPS_API_MODEL_NOT_LOADED'
   constructor() {
@@ -156,6 +170,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_CURSOR_INVALID: 400,
   SPS_API_IMAGE_NOT_KEPT: 404,
   SPS_API_MODEL_NOT_LOADED: 503,
+  SPS_API_EXPLANATION_UNAVAILABLE: 404,
+  SPS_API_MODEL_FILE_NOT_FOUND: 404,
   SPS_API_RATE_LIMITED: 429,
   SPS_API_INTERNAL: 500,
   SPS_AUTH_REQUIRED: 401,

@@ -294,7 +294,10 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
     const docs = await api.app.inject({ method: 'GET', url: '/docs/' })
     expect(docs.statusCode).toBe(200)
     expect(await get('/categories')).toEqual({ categories: ['basketball', 'tennis_ball'], count: 2 })
-    expect(await get('/models')).toEqual({ serving: { ref: 'tiny@1', origin: 'bundled' }, models: [] })
+    expect(await get('/models')).toEqual({
+      serving: { ref: 'tiny@1', origin: 'bundled', confusion_matrix_url: null, learning_curves_url: null },
+      models: [],
+    })
     expect(await get('/health')).toMatchObject({ status: 'ok', model_loaded: true, model: 'tiny@1' })
     expect(await get('/ready')).toEqual({ status: 'ready', model_loaded: true, database: 'up' })
     await scan(1)

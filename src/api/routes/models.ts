@@ -3,7 +3,14 @@ import { Type } from 'typebox'
 import { BALL_LABELS } from '../../data/index.js'
 import { MODEL_ALIASES, listModels, promoteAlias } from '../../registry/index.js'
 import type { ApiContext } from '../api-context.js'
+import { plotUrls } from './model-files.js'
 import { errorResponses } from './prediction.schemas.js'
+
+/** Plots the pipeline wrote next to the model, served by GET /models/:name/:version/files/:file. */
+const PlotUrlFields = {
+  confusion_matrix_url: Type.Union([Type.String(), Type.Null()]),
+  learning_curves_url: Type.Union([Type.String(), Type.Null()]),
+}
 
 const ModelSchema = Type.Object({
   ref: Type.String(),
@@ -16,6 +23,7 @@ const ModelSchema = Type.Object({
   is_production: Type.Boolean(),
   is_serving: Type.Boolean({ description: 'Whether this server answers with this version right now' }),
   created_at: Type.String({ format: 'date-time' }),
+  ...PlotUrlFields,
 })
 
 export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
@@ -44,7 +52,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
         tags: ['models'],
         response: {
           200: Type.Object({
-            serving: Type.Union([Type.Object({ ref: Type.String(), origin: Type.String() }), Type.Null()]),
+            serving: Type.Union([
+              Type.Object({ ref: Type.String(), origin: Type.String(), ...PlotUrlFields }),
+              Type.Null(),
+            ]),
             models: Type.Array(ModelSchema),
           }),
           ...errorResponses,
@@ -54,20 +65,31 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
     async () => {
       const served = ctx.models.current()
       const models = await listModels(ctx.db.db)
+      const servedRef = served ? parseRef(served.classifier.ref) : undefined
       return {
-        serving: served ? { ref: served.classifier.ref, origin: served.source.origin } : null,
-        models: models.map((m) => ({
-          ref: m.ref,
-          name: m.row.name,
-          version: m.row.version,
-          architecture: m.row.architecture,
-          dataset_version: m.row.datasetVersion,
-          metrics: m.row.metrics,
-          aliases: m.aliases,
-          is_production: m.aliases.includes('production'),
-          is_serving: served?.classifier.ref === m.ref,
-          created_at: m.row.createdAt.toISOString(),
-        })),
+        serving:
+          served && servedRef
+            ? {
+                ref: served.classifier.ref,
+                origin: served.source.origin,
+                ...(await plotUrls(served.source.dir, servedRef.name, servedRef.version)),
+              }
+            : null,
+        models: await Promise.all(
+          models.map(async (m) => ({
+            ref: m.ref,
+            name: m.row.name,
+            version: m.row.version,
+            architecture: m.row.architecture,
+            dataset_version: m.row.datasetVersion,
+            metrics: m.row.metrics,
+            aliases: m.aliases,
+            is_production: m.aliases.includes('production'),
+            is_serving: served?.classifier.ref === m.ref,
+            created_at: m.row.createdAt.toISOString(),
+            ...(await plotUrls(m.artifactPath, m.row.name, m.row.version)),
+          })),
+        ),
       }
     },
   )
@@ -104,4 +126,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
       return { name, alias, ref: promoted.model.ref, previous_model_id: promoted.previousModelId }
     },
   )
+}
+
+/** `name@version` split at the last `@`; the bundled model's version may be any text. */
+function parseRef(ref: string): { name: string; version: string } | undefined {
+  const at = ref.lastIndexOf('@')
+  return at > 0 ? { name: ref.slice(0, at), version: ref.slice(at + 1) } : undefined
 }

@@ -10,6 +10,7 @@ import { sniffImageFormat } from '../image-format.js'
 import { readKeptImage } from '../image-store.js'
 import { readUploads } from '../read-uploads.js'
 import { recordScans, type ScanOutcome } from '../record-scans.js'
+import { explanationUrl } from './explain.js'
 import {
   ErrorSchema,
   PredictionIdParams,
@@ -30,6 +31,19 @@ const IdempotencyHeaders = Type.Object({
     Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' }),
   ),
 })
+
+const ExplainQuery = Type.Object({
+  explain: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')], {
+      description: '1: answer with explanation_url, the Grad-CAM overlay (GET, computed on demand)',
+    }),
+  ),
+})
+
+const ExplainedPredictionSchema = Type.Intersect([
+  PredictionSchema,
+  Type.Object({ explanation_url: Type.Optional(Type.String()) }),
+])
 
 const uploadErrors = { ...errorResponses, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema } as const
 
@@ -90,7 +104,8 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
         tags: ['predictions'],
         ...multipartDoc,
         headers: IdempotencyHeaders,
-        response: { 200: PredictionSchema, ...uploadErrors },
+        querystring: ExplainQuery,
+        response: { 200: ExplainedPredictionSchema, ...uploadErrors },
       },
     },
     async (request, reply) => {
@@ -113,7 +128,11 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       if (!outcome) throw new Error('no outcome for the upload')
       if (outcome.error) throw outcome.error
       if (!outcome.isNew) void reply.header('idempotent-replayed', 'true')
-      return toPrediction(outcome.row)
+      const prediction = toPrediction(outcome.row)
+      // Only a link: the overlay is computed when fetched, so asking for it never slows the scan down.
+      return request.query.explain === '1' || request.query.explain === 'true'
+        ? { ...prediction, explanation_url: explanationUrl(prediction.id) }
+        : prediction
     },
   )
 

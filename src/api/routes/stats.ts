@@ -20,6 +20,7 @@ const StatsSchema = Type.Object({
       day: Type.String({ format: 'date' }),
       count: Type.Integer(),
       needs_review: Type.Integer(),
+      average_confidence: Type.Number({ description: "Mean confidence of that day's scans" }),
     }),
   ),
   // The v1 API's fields, kept so its clients work unchanged.
@@ -52,7 +53,12 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
           count: l.count,
           average_confidence: l.averageConfidence,
         })),
-        per_day: stats.perDay.map((d) => ({ day: d.day, count: d.count, needs_review: d.needsReview })),
+        per_day: stats.perDay.map((d) => ({
+          day: d.day,
+          count: d.count,
+          needs_review: d.needsReview,
+          average_confidence: d.averageConfidence,
+        })),
         total_predictions: stats.total,
         predictions_per_category: Object.fromEntries(stats.perLabel.map((l) => [l.label, l.count])),
         model_loaded: ctx.models.current() !== undefined,

@@ -10,7 +10,7 @@ export interface PredictionStats {
   needsReview: number
   perLabel: Array<{ label: string; count: number; averageConfidence: number }>
   /** UTC days, oldest first. */
-  perDay: Array<{ day: string; count: number; needsReview: number }>
+  perDay: Array<{ day: string; count: number; needsReview: number; averageConfidence: number }>
 }
 
 /** The warehouse report: counts per label and per day, average confidence, share needing review. */
@@ -38,7 +38,12 @@ export async function getPredictionStats(
       .where(where)
       .groupBy(predictions.predictedLabel)
       .orderBy(predictions.predictedLabel),
-    db.select({ day, count: count(), needsReview }).from(predictions).where(where).groupBy(day).orderBy(day),
+    db
+      .select({ day, count: count(), needsReview, averageConfidence: avg(predictions.confidence) })
+      .from(predictions)
+      .where(where)
+      .groupBy(day)
+      .orderBy(day),
   ])
   const summary = totals[0]
   return {
@@ -50,6 +55,11 @@ export async function getPredictionStats(
       count: r.count,
       averageConfidence: Number(r.averageConfidence ?? 0),
     })),
-    perDay: perDay.map((r) => ({ day: r.day, count: r.count, needsReview: r.needsReview })),
+    perDay: perDay.map((r) => ({
+      day: r.day,
+      count: r.count,
+      needsReview: r.needsReview,
+      averageConfidence: Number(r.averageConfidence ?? 0),
+    })),
   }
 }

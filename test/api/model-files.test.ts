@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { registerModel } from '../../src/registry/index.js'
+import { testDrivers } from '../fixtures.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+
+interface ModelEntry {
+  ref: string
+  confusion_matrix_url: string | null
+  learning_curves_url: string | null
+}
+interface ModelsBody {
+  serving: (ModelEntry & { origin: string }) | null
+  models: ModelEntry[]
+}
+
+const png = (colour: string) =>
+  sharp({ create: { width: 6, height: 4, channels: 3, background: colour } })
+    .png()
+    .toBuffer()
+
+describe.each(testDrivers)('model plots (%s)', (driver) => {
+  let database: TestDatabase
+  let api: TestApi
+  let work: string
+  let bundledPlot: Buffer
+  let registeredPlot: Buffer
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'sportscan-model-files-'))
+    const bundled = await writeTinyModel(path.join(work, 'bundled'))
+    bundledPlot = await png('#ff0000')
+    await writeFile(path.join(bundled, 'confusion-matrix.png'), bundledPlot)
+    database = await createTestDatabase(driver)
+    api = await startTestApi(database.handle, bundled)
+    const trained = await writeTinyModel(path.join(work, 'trained'), { seed: 3 })
+    registeredPlot = await png('#00ff00')
+    await writeFile(path.join(trained, 'learning-curves.png'), registeredPlot)
+    await registerModel(database.handle.db, {
+      home: api.home,
+      name: 'sports-ball-cnn',
+      artifactDir: trained,
+      architecture: 'tiny-dense',
+    })
+  })
+  afterAll(async () => {
+    await api?.close()
+    await database?.dispose()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  const get = (url: string) => api.app.inject({ method: 'GET', url })
+
+  it('GET /models links the plots each artifact folder has, the bundled model included', async () => {
+    const body = (await get('/models')).json<ModelsBody>()
+    expect(body.serving).toMatchObject({
+      ref: 'tiny@1',
+      origin: 'bundled',
+      confusion_matrix_url: '/models/tiny/1/files/confusion-matrix.png',
+      learning_curves_url: null,
+    })
+    expect(body.models).toEqual([
+      expect.objectContaining({
+        ref: 'sports-ball-cnn@1',
+        confusion_matrix_url: null,
+        learning_curves_url: '/models/sports-ball-cnn/1/files/learning-curves.png',
+      }),
+    ])
+  })
+
+  it('serves the linked PNGs byte for byte', async () => {
+    const bundled = await get('/models/tiny/1/files/confusion-matrix.png')
+    expect(bundled.statusCode).toBe(200)
+    expect(bundled.headers['content-type']).toBe('image/png')
+    expect(bundled.rawPayload.equals(bundledPlot)).toBe(true)
+    const registered = await get('/models/sports-ball-cnn/1/files/learning-curves.png')
+    expect(registered.rawPayload.equals(registeredPlot)).toBe(true)
+  })
+
+  it('answers 404 for a plot the folder lacks or a model that does not exist', async () => {
+    for (const url of [
+      '/models/tiny/1/files/learning-curves.png',
+      '/models/sports-ball-cnn/1/files/confusion-matrix.png',
+    ]) {
+      const res = await get(url)
+      expect(res.statusCode, url).toBe(404)
+      expect(res.json<{ code: string }>().code).toBe('SPS_API_MODEL_FILE_NOT_FOUND')
+    }
+    expect((await get('/models/sports-ball-cnn/7/files/learning-curves.png')).json()).toMatchObject({
+      code: 'SPS_REGISTRY_MODEL_NOT_FOUND',
+    })
+    expect((await get('/models/sports-ball-cnn/production/files/learning-curves.png')).statusCode).toBe(404)
+  })
+
+  it('serves only whitelisted file names: no traversal, no other artifact files', async () => {
+    for (const url of [
+      '/models/tiny/1/files/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/models/tiny/1/files/..%2Fconfusion-matrix.png',
+      '/models/tiny/1/files/model.json',
+      '/models/tiny/1/files/weights.bin',
+    ]) {
+      const res = await get(url)
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json<{ code: string }>().code).toBe('SPS_API_VALIDATION')
+    }
+    for (const url of [
+      '/models/..%2F..%2Fbundled/1/files/confusion-matrix.png',
+      '/models/tiny/..%2F1/files/confusion-matrix.png',
+    ]) {
+      // The registry refuses such a name (400) or finds no model (404); never a file.
+      const res = await get(url)
+      expect([400, 404], url).toContain(res.statusCode)
+      expect(res.headers['content-type']).toMatch(/json/)
+    }
+  })
+})
