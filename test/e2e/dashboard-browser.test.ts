@@ -163,14 +163,17 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     expect(await page.locator('.prob-bars__row').count()).toBe(5)
     await page.getByText(`Recognising with model ${modelRef}.`).waitFor()
     await expect(page.locator('.facts').innerText()).resolves.toContain(modelRef)
-    if ((await api().capabilities()).explainPath !== null) {
-      // The Grad-CAM overlay is a real decoded image, not a broken link.
-      const heatmap = page.getByTestId('heatmap')
-      await heatmap.waitFor()
-      expect(await heatmap.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
-    } else {
-      expect(await page.getByTestId('heatmap').count()).toBe(0)
-    }
+    // This server lists the Grad-CAM route, so the overlay must show: a real decoded PNG the photo's size.
+    expect((await api().capabilities()).explainPath).toBe('/predictions/{id}/explain')
+    const heatmap = page.getByTestId('heatmap')
+    await heatmap.waitFor()
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid=heatmap]')
+      return img !== null && img.complete && img.naturalWidth > 0
+    })
+    expect(await heatmap.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
+      320, 240,
+    ])
     await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()
