@@ -4,6 +4,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { openDatabase, tables } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
+import { onTestFinished } from 'vitest'
 import { describe, expect, test } from '../fixtures.js'
 import { colourImage, multipart, writeTinyModel } from './api-harness.js'
 
@@ -62,6 +63,10 @@ describe('graceful shutdown', () => {
       ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--host', '127.0.0.1', '--port', '0'],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     )
+    // Also on a timeout, when the finally below never runs: no server may outlive the test.
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    })
     const output = { text: '' }
     const append = (chunk: Buffer) => {
       output.text += chunk.toString()
