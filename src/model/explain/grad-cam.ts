@@ -107,7 +107,7 @@ export function gradCam(
   }
 }
 
-/** The named layer, or the last convolution in topological order. */
+/** The named layer, or the last convolution in topological order whose map is wider than 1x1. */
 export function findTargetLayer(model: tf.LayersModel, layerName?: string): tf.layers.Layer {
   if (layerName !== undefined) {
     const layer = model.layers.find((l) => l.name === layerName)
@@ -115,7 +115,12 @@ export function findTargetLayer(model: tf.LayersModel, layerName?: string): tf.l
     return layer
   }
   const convs = model.layers.filter((l) => CONV_CLASSES.has(l.getClassName()))
-  const last = convs[convs.length - 1]
+  // A 1x1 map (a small input through a deep net) cannot show where anything is: prefer a wider one.
+  const wide = convs.filter((l) => {
+    const [, height, width] = l.outputShape
+    return typeof height === 'number' && typeof width === 'number' && height > 1 && width > 1
+  })
+  const last = wide[wide.length - 1] ?? convs[convs.length - 1]
   if (!last) throw new ModelInputError('model has no convolution layer to explain')
   return last
 }

@@ -79,6 +79,19 @@ describe('gradCam on graphs', () => {
     model.dispose()
   })
 
+  it('skips a last convolution whose map is 1x1, which cannot show where anything is', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [4, 4, 3], filters: 2, kernelSize: 3, padding: 'same', name: 'wide' }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 4, name: 'point' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    })
+    expect(findTargetLayer(model).name).toBe('wide')
+    model.dispose()
+  })
+
   it('refuses a model without convolutions, an unknown layer and a class out of range', () => {
     const model = tf.sequential({
       layers: [tf.layers.flatten({ inputShape: [4, 4, 3] }), tf.layers.dense({ units: 2 })],
