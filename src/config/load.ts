@@ -45,7 +45,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       batchLimit: num('SPORTSCAN_BATCH_LIMIT', 32),
       storeImages: bool('STORE_IMAGES', false),
       runtime: env.SPORTSCAN_RUNTIME || 'auto',
-      inferenceThreads: num('SPORTSCAN_INFERENCE_THREADS', 1),
+      inferenceThreads: num('SPORTSCAN_INFERENCE_THREADS', 2),
       inferenceWorkers: num('SPORTSCAN_INFERENCE_WORKERS', 0),
       batchWindowMs: num('SPORTSCAN_BATCH_WINDOW_MS', 0),
       maxBatchSize: num('SPORTSCAN_MAX_BATCH_SIZE', 1),

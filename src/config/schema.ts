@@ -36,7 +36,10 @@ export const ConfigSchema = Type.Object(
         batchLimit: Type.Integer({ minimum: 1 }),
         storeImages: Type.Boolean(),
         runtime: Type.Union([Type.Literal('auto'), Type.Literal('onnx'), Type.Literal('tfjs')]),
-        /** ONNX Runtime intra-op threads per session (TF.js wasm always runs on the main thread). */
+        /**
+         * ONNX Runtime intra-op threads per session (TF.js wasm always runs on the main thread). ORT's run()
+         * blocks its caller, so 2 threads halve the time the event loop waits on each image.
+         */
         inferenceThreads: Type.Integer({ minimum: 1, maximum: 64 }),
         /** Worker threads running ONNX inference off the event loop; 0 runs it on the main thread. */
         inferenceWorkers: Type.Integer({ minimum: 0, maximum: 64 }),
