@@ -8,13 +8,13 @@ import {
   evaluateClassifier,
   expectedCalibrationError,
   fitTemperature,
+  initBackend,
   loadLayersModelFromDir,
   readArtifactSidecar,
   saveModelArtifact,
   scaleProbabilities,
   writeConfusionMatrixPng,
 } from '../../model/index.js'
-import { initBackend } from '../../model/backend/index.js'
 import { defineStep } from '../step-type.js'
 import { readStoredSplit } from './split-file.js'
 import { stringInput, toJson } from './step-inputs.js'

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { Type } from 'typebox'
 import { BALL_LABELS, NO_AUGMENT, createAugmenter, deriveSeed } from '../../data/index.js'
-import { initBackend } from '../../model/backend/index.js'
 import {
   ARTIFACT_FILES,
   getArchitecture,
+  initBackend,
   saveModelArtifact,
   trainModel,
   writeLearningCurvesPng,
@@ -45,7 +46,8 @@ export const trainStep = defineStep({
   ),
   async run(ctx) {
     const p = ctx.params
-    const backend = await initBackend({ log: ctx.log })
+    // Training is the one job that pays for both cores (XNNPACK threads); the count does not change results.
+    const backend = await initBackend({ log: ctx.log, threads: os.availableParallelism() })
     const store = await readTensorStore(stringInput(ctx.inputs, 'tensors'))
     const split = await readStoredSplit(stringInput(ctx.inputs, 'split'))
     const train = selectImages(store, split.train)
