@@ -28,8 +28,9 @@ export interface LoadServedClassifierOptions {
 
 /**
  * Loads the model to serve with the configured runtime: `onnx` (ONNX Runtime, exporting the TF.js artifact
- * on first use), `tfjs`, or `auto` (ONNX when the artifact exports and loads, else TF.js). ORT's `run` works
- * on its own threads, so unlike TF.js wasm it does not block the event loop while predicting.
+ * on first use), `tfjs`, or `auto` (ONNX when the artifact exports and loads, else TF.js). onnxruntime-node's
+ * `run` blocks the calling thread (1.30: a synchronous native call behind setImmediate), but for 3-4 CPU ms
+ * per image against TF.js wasm's 13-20; `inferenceWorkers` > 0 moves it to worker threads instead.
  */
 export async function loadServedClassifier(
   source: ModelSource,
