@@ -73,7 +73,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         database: config.db.driver,
         backend,
         model: holder.current()?.classifier.ref ?? null,
-        auth: 'off', // TODO(#8): report the auth mode once keys exist.
+        auth: app.authMode,
         storeImages: config.serving.storeImages,
       },
       'sportscan API listening',
