@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import sharp from 'sharp'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
@@ -171,8 +172,14 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       const img = document.querySelector<HTMLImageElement>('[data-testid=heatmap]')
       return img !== null && img.complete && img.naturalWidth > 0
     })
+    // The overlay is the upright photo shrunk to fit 512 px: ask sharp for that size rather than assume one.
+    const { info } = await sharp(photo.buffer)
+      .rotate()
+      .resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true })
+      .toBuffer({ resolveWithObject: true })
     expect(await heatmap.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
-      320, 240,
+      info.width,
+      info.height,
     ])
     await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
