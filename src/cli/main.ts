@@ -39,4 +39,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv)
+// Exit explicitly: threaded wasm (used for training) leaves worker threads that would keep a finished command
+// alive. `serve` never gets here while serving; its signal handlers end the process.
+process.exit(await main(process.argv))
