@@ -98,6 +98,10 @@ export const predictions = pgTable(
     index('predictions_label_idx').on(t.predictedLabel, t.createdAt),
     index('predictions_status_idx').on(t.status, t.createdAt),
     index('predictions_location_idx').on(t.location, t.createdAt),
+    // The review queue reads flagged scans; few are, so a partial index stays tiny.
+    index('predictions_flagged_idx')
+      .on(t.createdAt)
+      .where(sql`${t.isFlagged}`),
   ],
 )
 
@@ -115,6 +119,35 @@ export const corrections = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('corrections_prediction_idx').on(t.predictionId, t.createdAt)],
+)
+
+/**
+ * The retraining gate's verdict on one candidate model: both models' accuracy on the fixed test split and on
+ * the corrected scans, and whether the candidate was promoted to `production`.
+ */
+export const gateDecisions = pgTable(
+  'gate_decisions',
+  {
+    id: serial('id').primaryKey(),
+    candidateModelId: integer('candidate_model_id')
+      .notNull()
+      .references(() => models.id),
+    candidateRef: text('candidate_ref').notNull(),
+    /** What the candidate had to beat (`name@version` or the bundled model's ref); null when nothing was. */
+    baselineRef: text('baseline_ref'),
+    decision: text('decision').$type<'promoted' | 'rejected'>().notNull(),
+    reason: text('reason').notNull(),
+    candidateTestAccuracy: doublePrecision('candidate_test_accuracy').notNull(),
+    baselineTestAccuracy: doublePrecision('baseline_test_accuracy'),
+    candidateFeedbackAccuracy: doublePrecision('candidate_feedback_accuracy').notNull(),
+    baselineFeedbackAccuracy: doublePrecision('baseline_feedback_accuracy'),
+    testCount: integer('test_count').notNull(),
+    feedbackCount: integer('feedback_count').notNull(),
+    datasetVersion: text('dataset_version').notNull(),
+    feedbackSince: timestamp('feedback_since', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('gate_decisions_candidate_idx').on(t.candidateModelId, t.createdAt)],
 )
 
 export const apiKeys = pgTable(
@@ -139,4 +172,6 @@ export type PipelineRunRow = typeof pipelineRuns.$inferSelect
 export type PredictionRow = typeof predictions.$inferSelect
 export type NewPredictionRow = typeof predictions.$inferInsert
 export type CorrectionRow = typeof corrections.$inferSelect
+export type GateDecisionRow = typeof gateDecisions.$inferSelect
+export type NewGateDecisionRow = typeof gateDecisions.$inferInsert
 export type ApiKeyRow = typeof apiKeys.$inferSelect

@@ -36,6 +36,8 @@ export async function correctPrediction(
         correctedBy: input.correctedBy,
       })
       .returning()
+    // A person has now looked at the scan: it leaves the review queue whatever brought it there.
+    await tx.update(predictions).set({ isFlagged: false }).where(eq(predictions.id, input.predictionId))
     return row
   })
 }

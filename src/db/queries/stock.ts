@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Queryable } from '../client.js'
 import { corrections, predictions } from '../schema.js'
 import { NOT_A_BALL } from './corrections.js'
+import { rowsOf } from './rows-of.js'
 
 export interface StockLine {
   label: string
@@ -37,12 +38,4 @@ export async function getStock(db: Queryable, filters: { location?: string } = {
     location: r.location,
     count: Number(r.count),
   }))
-}
-
-/** node-postgres answers `{ rows }`, PGlite too; both drivers are typed differently by Drizzle. */
-function rowsOf<T>(result: unknown): T[] {
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) {
-    return result.rows as T[]
-  }
-  return Array.isArray(result) ? (result as T[]) : []
 }
