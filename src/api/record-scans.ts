@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { preprocessImage } from '../data/index.js'
+import { keepImage, preprocessImage } from '../data/index.js'
 import type { PredictionRow } from '../db/index.js'
 import { findPredictionsByIdempotencyKeys, insertPrediction } from '../db/queries/predictions.js'
 import type { ApiContext } from './api-context.js'
@@ -10,7 +10,6 @@ import {
   isDatabaseUnreachable,
 } from './errors.js'
 import { sniffImageFormat } from './image-format.js'
-import { keepImage } from './image-store.js'
 import type { Upload } from './read-uploads.js'
 
 export type ScanOutcome =

@@ -85,3 +85,11 @@ export {
   type AugmentParams,
   type Augmenter,
 } from './augment.js'
+export { imagesDir, keepImage, keptImagePath, readKeptImage } from './kept-images.js'
+export {
+  exportFeedback,
+  type ExportFeedbackOptions,
+  type ExportFeedbackResult,
+  type ExportedFeedback,
+} from './export-feedback.js'
+export { materializeDataset } from './materialize-dataset.js'

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { readKeptImage } from '../../data/index.js'
 import { getPrediction } from '../../db/queries/predictions.js'
 import type { ApiContext } from '../api-context.js'
 import { ExplanationUnavailableError, ImageNotKeptError, PredictionNotFoundError } from '../errors.js'
 import { Explainer } from '../explainer.js'
-import { readKeptImage } from '../image-store.js'
 import { PredictionIdParams, errorResponses } from './prediction.schemas.js'
 
 /** Where the overlay of a prediction is served; POST /predict?explain=1 answers with it. */

@@ -25,11 +25,17 @@ export async function keepImage(home: string, sha256: string, bytes: Buffer): Pr
   }
 }
 
+/** Path of a kept image (it may not exist); undefined for anything but a SHA-256, so it cannot walk out. */
+export function keptImagePath(home: string, sha256: string): string | undefined {
+  return /^[0-9a-f]{64}$/.test(sha256) ? path.join(imagesDir(home), sha256) : undefined
+}
+
 /** The kept image of a scan, or undefined when it was not kept. */
 export async function readKeptImage(home: string, sha256: string): Promise<Buffer | undefined> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined
+  const file = keptImagePath(home, sha256)
+  if (file === undefined) return undefined
   try {
-    return await readFile(path.join(imagesDir(home), sha256))
+    return await readFile(file)
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') return undefined
     throw err
