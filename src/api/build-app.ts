@@ -15,6 +15,7 @@ import type { Logger } from '../log/index.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
 import type { ModelProvider } from './model-holder.js'
+import { RetrainJobs, type RetrainRunner } from './retrain-jobs.js'
 import { authPlugin } from './plugins/auth.js'
 import { dashboardPlugin } from './plugins/dashboard.js'
 import { securityPlugin } from './plugins/security.js'
@@ -27,6 +28,8 @@ import { modelFileRoutes } from './routes/model-files.js'
 import { modelRoutes } from './routes/models.js'
 import { ErrorSchema } from './routes/prediction.schemas.js'
 import { predictionRoutes } from './routes/predictions.js'
+import { retrainRoutes } from './routes/retrain.js'
+import { reviewRoutes } from './routes/review.js'
 import { statsRoutes } from './routes/stats.js'
 import { stockRoutes } from './routes/stock.js'
 
@@ -38,6 +41,8 @@ export interface AppDeps {
   webDir?: string
   /** Reported by GET /health. */
   version?: string
+  /** Runs retraining for POST /retrain; without it the route answers 409 SPS_API_RETRAIN_UNAVAILABLE. */
+  retrain?: RetrainRunner
 }
 
 export type ApiApp = FastifyInstance<
@@ -93,11 +98,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
 
   // The API's table of contents: one plugin per resource.
   await app.register(predictionRoutes, { ctx })
+  await app.register(reviewRoutes, { ctx })
   await app.register(historyRoutes, { ctx })
   await app.register(statsRoutes, { ctx })
   await app.register(stockRoutes, { ctx })
   await app.register(modelRoutes, { ctx })
   await app.register(modelFileRoutes, { ctx })
+  await app.register(retrainRoutes, { ctx, jobs: new RetrainJobs(deps.retrain, deps.log) })
   await app.register(explainRoutes, { ctx })
   await app.register(legacyRoutes, { ctx })
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })

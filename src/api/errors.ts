@@ -149,6 +149,20 @@ export class RateLimitedError extends Error {
   }
 }
 
+export class RetrainRunningError extends Error {
+  readonly code = 'SPS_API_RETRAIN_RUNNING'
+  constructor(jobId: string) {
+    super(`a retraining is already running (job ${jobId}); wait for its decision`)
+  }
+}
+
+export class RetrainUnavailableError extends Error {
+  readonly code = 'SPS_API_RETRAIN_UNAVAILABLE'
+  constructor() {
+    super('retraining is not set up on this server: set SPORTSCAN_RETRAIN_SPLIT to the fixed split file')
+  }
+}
+
 /**
  * The one table from error code to HTTP status. Domain codes (SPS_DATA_*, SPS_DB_*, ...) know no HTTP; this
  * is where they get one. Fastify's and @fastify/multipart's own 4xx codes are listed so they keep their
@@ -173,6 +187,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_EXPLANATION_UNAVAILABLE: 404,
   SPS_API_MODEL_FILE_NOT_FOUND: 404,
   SPS_API_RATE_LIMITED: 429,
+  SPS_API_RETRAIN_RUNNING: 409,
+  SPS_API_RETRAIN_UNAVAILABLE: 409,
   SPS_API_INTERNAL: 500,
   SPS_AUTH_REQUIRED: 401,
   SPS_AUTH_KEY_INVALID: 401,
@@ -182,7 +198,11 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_DATA_IMAGE_UNDECODABLE: 400,
   SPS_DATA_IMAGE_TOO_LARGE: 400,
   SPS_DATA_IMAGE_FORMAT_UNSUPPORTED: 415,
+  SPS_DATA_DATASET_NOT_FOUND: 404,
+  SPS_DATA_VERSION_AMBIGUOUS: 400,
+  SPS_DATA_SPLIT_ENTRIES_MISSING: 409,
   SPS_DB_UNAVAILABLE: 503,
+  SPS_PIPELINE_NO_FEEDBACK: 409,
   SPS_MODEL_INPUT_INVALID: 400,
   SPS_REGISTRY_MODEL_NOT_FOUND: 404,
   SPS_REGISTRY_ALIAS_NOT_FOUND: 404,

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../log/index.js'
 import { initBackend } from '../model/backend/index.js'
 import { MODEL_ALIAS_CHANNEL } from '../registry/index.js'
 import { buildApp, type ApiApp } from './build-app.js'
+import type { RetrainRunner } from './retrain-jobs.js'
 import { loadServedClassifier } from './inference/index.js'
 import { ModelHolder, type ModelProvider } from './model-holder.js'
 import { locateServedModel } from './model-source.js'
@@ -35,6 +36,8 @@ export interface StartServerOptions {
   /** Install SIGTERM/SIGINT handlers that close the server (the CLI does; tests do not). */
   handleSignals?: boolean
   webDir?: string
+  /** Builds the retraining runner over the opened database (the CLI passes one; see RetrainRunner). */
+  createRetrain?: (db: DatabaseHandle['db']) => RetrainRunner
 }
 
 /** Opens the database (migrating it), loads the production model and listens on config.server. */
@@ -65,6 +68,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       models: holder,
       version,
       webDir: options.webDir ?? defaultWebDir,
+      ...(options.createRetrain ? { retrain: options.createRetrain(db.db) } : {}),
     })
     const url = await app.listen({ host: config.server.host, port: config.server.port })
     log.info(

@@ -10,6 +10,8 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
   // after pipeline.js: adds `render` to its `pipeline` group
   () => import('./commands/pipeline-render.js'),
   () => import('./commands/data.js'),
+  () => import('./commands/data-feedback.js'), // after data.js: adds `export-feedback` to its `data` group
+  () => import('./commands/retrain.js'),
   () => import('./commands/serve.js'),
   () => import('./commands/evaluate.js'),
   () => import('./commands/keys.js'),

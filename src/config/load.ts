@@ -57,6 +57,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       .map((s) => s.trim())
       .filter(Boolean),
     codeVersion: env.SPORTSCAN_CODE_VERSION || null,
+    retrain: {
+      splitFile: env.SPORTSCAN_RETRAIN_SPLIT ? path.resolve(env.SPORTSCAN_RETRAIN_SPLIT) : null,
+      overrides: (env.SPORTSCAN_RETRAIN_SET ?? '').split(/\s+/).filter(Boolean),
+      testTolerance: num('SPORTSCAN_GATE_TOLERANCE', 0),
+    },
+    drift: {
+      maxLowConfidenceShare: num('SPORTSCAN_DRIFT_MAX_LOW_CONFIDENCE', 0.3),
+      maxDistance: num('SPORTSCAN_DRIFT_MAX_DISTANCE', 0.3),
+      minScans: num('SPORTSCAN_DRIFT_MIN_SCANS', 20),
+    },
   }
 
   for (const error of Value.Errors(ConfigSchema, candidate)) {

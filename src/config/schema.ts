@@ -57,6 +57,28 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     corsOrigins: Type.Array(Type.String()),
+    retrain: Type.Object(
+      {
+        /** Fixed split file whose test list the retraining gate scores both models on; null: not set up. */
+        splitFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+        /** Pipeline `key=value` overrides for retraining started from the API (e.g. `epochs=10`). */
+        overrides: Type.Array(Type.String({ pattern: '^[^=\\s]+=\\S*$' })),
+        /** Largest drop in test accuracy (0..1) the gate still counts as "not worse". */
+        testTolerance: Type.Number({ minimum: 0, maximum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    drift: Type.Object(
+      {
+        /** A day warns when more than this share (0..1) of its scans fell below the threshold. */
+        maxLowConfidenceShare: Type.Number({ minimum: 0, maximum: 1 }),
+        /** ... or when its predicted-class mix is further than this (total variation, 0..1) from training. */
+        maxDistance: Type.Number({ minimum: 0, maximum: 1 }),
+        /** Days with fewer scans never warn: a handful of scans says nothing about a distribution. */
+        minScans: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
     /** Code version recorded with models and pipeline steps when git is unavailable (e.g. in an image). */
     codeVersion: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   },

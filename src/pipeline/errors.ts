@@ -66,6 +66,16 @@ export class UnknownStepError extends Error {
   }
 }
 
+export class NoFeedbackError extends Error {
+  readonly code = 'SPS_PIPELINE_NO_FEEDBACK'
+  constructor(since: Date | undefined, skipped: number) {
+    super(
+      `no corrected scan with a kept photo to learn from${since ? ` since ${since.toISOString()}` : ''}` +
+        (skipped > 0 ? ` (${skipped} corrected scan(s) left out: not a ball, or photo not kept)` : ''),
+    )
+  }
+}
+
 /** Every code this concern throws; test/pipeline/errors.test.ts keeps it in step with the classes. */
 export const PIPELINE_ERROR_CODES = [
   'SPS_PIPELINE_SPEC_INVALID',
@@ -74,4 +84,5 @@ export const PIPELINE_ERROR_CODES = [
   'SPS_PIPELINE_STEP_INPUT_MISSING',
   'SPS_PIPELINE_STEP_OUTPUT_INVALID',
   'SPS_PIPELINE_UNKNOWN_STEP',
+  'SPS_PIPELINE_NO_FEEDBACK',
 ] as const

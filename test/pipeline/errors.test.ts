@@ -10,6 +10,7 @@ describe('pipeline errors', () => {
       StepInputMissingError: new pipeline.StepInputMissingError('train', 'prep', '/run'),
       StepOutputInvalidError: new pipeline.StepOutputInvalidError('train', 'output "model" is missing'),
       UnknownStepError: new pipeline.UnknownStepError('trian', ['prep', 'train']),
+      NoFeedbackError: new pipeline.NoFeedbackError(new Date(0), 2),
     }
     const exported = Object.entries(pipeline)
       .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)

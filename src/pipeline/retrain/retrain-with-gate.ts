@@ -1,0 +1,176 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  exportFeedback,
+  importDataset,
+  listDatasets,
+  materializeDataset,
+  resolveDatasetVersion,
+} from '../../data/index.js'
+import { insertGateDecision, type Database, type GateDecisionRow } from '../../db/index.js'
+import { AliasNotFoundError, promoteAlias, resolveModelRef } from '../../registry/index.js'
+import { DEFAULT_PIPELINE_FILE } from '../default-pipeline-file.js'
+import { defaultStepTypes } from '../default-step-types.js'
+import { NoFeedbackError } from '../errors.js'
+import { loadPipeline } from '../resolve-pipeline.js'
+import { runPipeline } from '../run-pipeline.js'
+import type { StepServices } from '../step-type.js'
+import { decideGate } from './gate-decision.js'
+import { extendSplitWithFeedback } from './retrain-split.js'
+import { locateBaseline, scoreModel, type ScoredModel } from './score-models.js'
+
+export interface RetrainOptions extends StepServices {
+  /** Fixed split file (`{"train": [...], "test": [...]}`) of the base dataset; its test list is the gate's. */
+  splitFile: string
+  /** Only scans corrected at or after this instant; every corrected scan without it. */
+  since?: Date
+  /** Dataset version (or unique prefix) to merge the feedback onto; default: production's, else the newest. */
+  baseVersion?: string
+  /** `key=value` pipeline param overrides (e.g. `epochs=1`); data, split and promote are set here. */
+  overrides?: readonly string[]
+  pipelineFile?: string
+  modelName?: string
+  /** Served while the registry has no production model, so it is what a first candidate must beat. */
+  bundledModelDir?: string
+  /** Largest drop in test accuracy still counted as "not worse". */
+  testTolerance?: number
+  onProgress?: (line: string) => void
+}
+
+export interface RetrainResult {
+  candidateRef: string
+  datasetVersion: string
+  runId: string
+  exported: number
+  candidate: ScoredModel
+  baseline: ScoredModel | null
+  decision: GateDecisionRow
+}
+
+/**
+ * The retraining loop: export the corrected scans, merge them into a new dataset version, train and register
+ * a candidate (alias `staging`) through the pipeline, score it and production on the fixed test split and on
+ * the corrected scans, record the gate's decision, and promote the candidate to `production` if it passed.
+ */
+export async function retrainWithGate(options: RetrainOptions): Promise<RetrainResult> {
+  const { home, db, log, signal } = options
+  const say = (line: string) => {
+    log.info(line)
+    options.onProgress?.(line)
+  }
+  const modelName = options.modelName ?? 'sports-ball-cnn'
+  const workDir = path.join(home, 'retrain', new Date().toISOString().replace(/[:.]/g, '-'))
+
+  const feedbackDir = path.join(workDir, 'feedback')
+  const feedback = await exportFeedback(feedbackDir, {
+    home,
+    db,
+    log,
+    ...(options.since ? { since: options.since } : {}),
+  })
+  if (feedback.exported.length === 0) throw new NoFeedbackError(options.since, feedback.skipped.length)
+  say(`exported ${feedback.exported.length} corrected scan(s), ${feedback.skipped.length} left out`)
+
+  const baseVersion = await resolveBaseVersion(db, modelName, options.baseVersion)
+  const merged = await importDataset(feedbackDir, {
+    home,
+    db,
+    log,
+    ...(baseVersion ? { baseVersion } : {}),
+    ...(signal ? { signal } : {}),
+  })
+  say(
+    `dataset ${merged.version.slice(0, 12)}: ${merged.manifest.entries.length} images (base ${baseVersion?.slice(0, 12) ?? 'none'})`,
+  )
+  // Named by version: the prep step's cache sees the same folder listing for the same content.
+  const dataDir = await materializeDataset(
+    home,
+    merged.manifest,
+    path.join(home, 'retrain', 'datasets', merged.version),
+    signal ? { signal } : {},
+  )
+  const extended = await extendSplitWithFeedback(options.splitFile, merged.manifest)
+  const splitFile = path.join(workDir, 'split.json')
+  await mkdir(workDir, { recursive: true })
+  await writeFile(splitFile, `${JSON.stringify(extended.split)}\n`)
+  say(`split: ${extended.added} unlisted photo(s) added to train, ${extended.leaked} held out (test photos)`)
+
+  const pipeline = await loadPipeline(options.pipelineFile ?? DEFAULT_PIPELINE_FILE, {
+    stepTypes: defaultStepTypes(),
+    // Ours last, so a caller's override cannot train on another folder or skip the staging alias.
+    overrides: [
+      ...(options.overrides ?? []),
+      `data=${dataDir}`,
+      `split=${splitFile}`,
+      `modelName=${modelName}`,
+      'promote=staging',
+    ],
+  })
+  const run = await runPipeline(pipeline, {
+    home,
+    db,
+    log,
+    codeVersion: options.codeVersion,
+    ...(signal ? { signal } : {}),
+    onEvent: (event) => {
+      if (event.type === 'step-progress') say(`${event.step}: ${event.message}`)
+      else if (event.type === 'step-cached') say(`${event.step}: cached`)
+      else if (event.type === 'step-done') say(`${event.step}: done in ${event.seconds.toFixed(1)} s`)
+    },
+  })
+  if (run.error) throw run.error
+  const ref = run.steps.find((s) => s.type === 'register')?.outputs.ref
+  if (typeof ref !== 'string') throw new Error(`pipeline ${pipeline.name} registered no model`)
+  const candidateModel = await resolveModelRef(db, ref)
+
+  const gateData = { dataDir, splitFile, feedbackDir, log, ...(signal ? { signal } : {}) }
+  const baselineSource = await locateBaseline(db, modelName, options.bundledModelDir)
+  const candidate = await scoreModel(candidateModel.artifactPath, ref, gateData)
+  const baseline = baselineSource ? await scoreModel(baselineSource.dir, baselineSource.ref, gateData) : null
+  const verdict = decideGate(candidate, baseline ?? undefined, {
+    ...(options.testTolerance === undefined ? {} : { testTolerance: options.testTolerance }),
+  })
+  // Recorded before the alias moves: a crash in between leaves a decision to act on, never a silent promotion.
+  const decision = await insertGateDecision(db, {
+    candidateModelId: candidateModel.row.id,
+    candidateRef: ref,
+    baselineRef: baseline?.ref ?? null,
+    decision: verdict.decision,
+    reason: verdict.reason,
+    candidateTestAccuracy: candidate.testAccuracy,
+    baselineTestAccuracy: baseline?.testAccuracy ?? null,
+    candidateFeedbackAccuracy: candidate.feedbackAccuracy,
+    baselineFeedbackAccuracy: baseline?.feedbackAccuracy ?? null,
+    testCount: candidate.testCount,
+    feedbackCount: candidate.feedbackCount,
+    datasetVersion: merged.version,
+    feedbackSince: options.since ?? null,
+  })
+  if (verdict.decision === 'promoted') await promoteAlias(db, ref, 'production')
+  say(`${ref} ${verdict.decision}: ${verdict.reason}`)
+  return {
+    candidateRef: ref,
+    datasetVersion: merged.version,
+    runId: run.runId,
+    exported: feedback.exported.length,
+    candidate,
+    baseline,
+    decision,
+  }
+}
+
+/** The version to merge onto: the one given, else production's training data, else the newest import. */
+async function resolveBaseVersion(
+  db: Database,
+  modelName: string,
+  given: string | undefined,
+): Promise<string | undefined> {
+  if (given !== undefined) return resolveDatasetVersion(db, given)
+  try {
+    const production = await resolveModelRef(db, `${modelName}@production`)
+    if (production.row.datasetVersion) return production.row.datasetVersion
+  } catch (err) {
+    if (!(err instanceof AliasNotFoundError)) throw err
+  }
+  return (await listDatasets(db))[0]?.version
+}
