@@ -364,4 +364,33 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     expect(problems).toEqual([])
     await page.close()
   })
+
+  it('review queue: a scan sent for review is shown, the X key corrects it, and stock drops', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await scan(page, 'Dock 2')
+    const stored = await latestPrediction()
+    // Every scan counts at threshold 0, so staff flag this one to put it in the queue.
+    const flagged = await fetch(`${baseUrl()}/predictions/${stored.id}/flag`, { method: 'POST' })
+    expect(flagged.status).toBe(200)
+    const inStock = async () =>
+      (await api().stock()).filter((i) => i.location === 'Dock 2').reduce((sum, i) => sum + i.count, 0)
+    expect(await inStock()).toBe(1)
+
+    await page.goto(`${baseUrl()}/queue`)
+    const card = page.getByTestId('review-card')
+    await card.waitFor()
+    await expect(card.innerText()).resolves.toContain(stored.filename)
+    await card.locator('img').waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-desktop.png'), fullPage: true })
+    await page.keyboard.press('x')
+    await page.getByTestId('review-empty').waitFor()
+
+    expect(await inStock()).toBe(0)
+    const queue = await api().reviewQueue(10)
+    expect(queue.items.map((i) => i.id)).not.toContain(stored.id)
+    const shown = await fetch(`${baseUrl()}/predictions/${stored.id}`).then((r) => r.json())
+    expect(shown).toMatchObject({ corrected_label: 'not_a_ball' })
+    expect(problems).toEqual([])
+    await page.close()
+  })
 })

@@ -15,6 +15,8 @@ const API_PREFIXES = [
   'history',
   'history.csv',
   'stats',
+  'review',
+  'retrain',
   'stock',
   'categories',
   'models',

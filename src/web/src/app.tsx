@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './lib/api-key-store.js'
 import { matchRoute, type PageRoute } from './lib/routes.js'
 import { HistoryPage } from './pages/history-page.js'
 import { ModelsPage } from './pages/models-page.js'
+import { ReviewPage } from './pages/review-page.js'
 import { ScanPage } from './pages/scan-page.js'
 import { StockPage } from './pages/stock-page.js'
 
@@ -18,6 +19,8 @@ function renderPage(route: PageRoute) {
       return <ScanPage />
     case 'history':
       return <HistoryPage />
+    case 'review':
+      return <ReviewPage />
     case 'stock':
       return <StockPage />
     case 'models':

@@ -11,6 +11,7 @@ import './styles/scan.css'
 import './styles/tables.css'
 import './styles/reports.css'
 import './styles/models.css'
+import './styles/review.css'
 import './styles/phone.css'
 
 function localStorageOrNull(): Storage | null {

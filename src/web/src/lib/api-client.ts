@@ -17,6 +17,16 @@ import {
   type ReportFilters,
 } from './query-string.js'
 import { decodeStats, decodeStock, type Stats, type StockEntry } from './reports.js'
+import {
+  decodeDrift,
+  decodeRetrainJob,
+  decodeRetrainStatus,
+  decodeReviewQueue,
+  type Drift,
+  type RetrainJob,
+  type RetrainStatus,
+  type ReviewQueue,
+} from './review.js'
 import { decodeServiceStatus, type ServiceStatus } from './service-status.js'
 
 export interface ApiClientOptions {
@@ -48,6 +58,13 @@ export interface ApiClient {
   promote(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>, capabilities: ApiCapabilities): Promise<void>
   /** Downloads a file with the API key attached (a plain link cannot send the header). */
   download(url: string): Promise<Blob>
+  reviewQueue(limit: number): Promise<ReviewQueue>
+  /** Records the right label (or `not_a_ball`) for a scan. */
+  correct(predictionId: string, label: string): Promise<void>
+  /** Drift per day (share below threshold, distance from the training mix); null if not reported. */
+  drift(filters: Readonly<ReportFilters>): Promise<Drift | null>
+  retrainStatus(): Promise<RetrainStatus>
+  startRetrain(): Promise<RetrainJob>
 }
 
 const STATUS_MESSAGES: Readonly<Record<number, string>> = {
@@ -202,6 +219,30 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async download(url) {
       const response = await send(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url, {}, '*/*')
       return response.blob()
+    },
+    async reviewQueue(limit) {
+      return decodeReviewQueue(await getJson(`/review?limit=${limit}`))
+    },
+    async correct(predictionId, label) {
+      await send(`/predictions/${encodeURIComponent(predictionId)}/correction`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ label }),
+      })
+    },
+    async drift(filters) {
+      return decodeDrift(await getJson(withQuery('/stats', buildReportQuery(filters))))
+    },
+    async retrainStatus() {
+      return decodeRetrainStatus(await getJson('/retrain'))
+    },
+    async startRetrain() {
+      const response = await send('/retrain', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      })
+      return decodeRetrainJob(await response.json())
     },
   }
 }

@@ -1,6 +1,6 @@
 // Page paths differ from the API's (/history, /stock, /models): the server answers those with JSON even for
 // a browser, so a reload or a shared link of a page must not land on one of them.
-export type PageId = 'scan' | 'history' | 'stock' | 'models'
+export type PageId = 'scan' | 'history' | 'review' | 'stock' | 'models'
 
 export interface PageRoute {
   id: PageId
@@ -14,6 +14,7 @@ export interface PageRoute {
 export const PAGE_ROUTES: readonly PageRoute[] = [
   { id: 'scan', path: '/', title: 'Scan', shortTitle: 'Scan', icon: '📷' },
   { id: 'history', path: '/scans', title: 'History', shortTitle: 'History', icon: '🗂️' },
+  { id: 'review', path: '/queue', title: 'Review queue', shortTitle: 'Review', icon: '✅' },
   { id: 'stock', path: '/reports', title: 'Stock & reports', shortTitle: 'Stock', icon: '📊' },
   { id: 'models', path: '/registry', title: 'Models', shortTitle: 'Models', icon: '🧠' },
 ]

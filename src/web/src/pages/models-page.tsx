@@ -8,6 +8,7 @@ import { formatDateTime, formatPercent } from '../lib/format.js'
 import { formatMetric, metricName } from '../lib/metric-format.js'
 import type { ModelVersion } from '../lib/models.js'
 import { useAsync } from '../use-async.js'
+import { RetrainPanel } from './retrain-panel.js'
 
 function PromoteButton({
   model,
@@ -159,6 +160,7 @@ export function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
+      <RetrainPanel onDecided={reload} />
       <AsyncView state={models} what="models" onRetry={reload}>
         {([list, capabilities]) =>
           list.length === 0 ? (

@@ -3,6 +3,7 @@ import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
 import { BarChart, LineChart } from '../components/charts.js'
 import { AsyncView } from '../components/status-view.js'
+import { DriftPanel } from './drift-panel.js'
 import { formatCount, formatDay, formatPercent } from '../lib/format.js'
 import type { ReportFilters } from '../lib/query-string.js'
 import { pivotStock, type Stats, type StockEntry } from '../lib/reports.js'
@@ -194,6 +195,7 @@ export function StockPage() {
           {(data) => <StatsView stats={data} />}
         </AsyncView>
       </section>
+      <DriftPanel filters={filters} />
     </>
   )
 }
