@@ -15,8 +15,6 @@ const API_PREFIXES = [
   'history',
   'history.csv',
   'stats',
-  'review',
-  'retrain',
   'stock',
   'categories',
   'models',

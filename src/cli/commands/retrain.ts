@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import { retrainWithGate, type RetrainResult } from '../../pipeline/index.js'
 import { resolveCodeVersion } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
@@ -29,7 +29,7 @@ export function register(program: Command, getContext: () => CliContext): void {
     .option('--split-file <file>', 'fixed split file (default: SPORTSCAN_RETRAIN_SPLIT)')
     .option('--set <key=value>', 'pipeline param override, e.g. --set epochs=5 (repeatable)', collect, [])
     .option('--model-name <name>', 'registry name of the model', 'sports-ball-cnn')
-    .option('--tolerance <fraction>', 'largest test accuracy drop counted as not worse', Number)
+    .option('--tolerance <fraction>', 'largest test accuracy drop counted as not worse (0..1)', parseFraction)
     .option('--json', 'print the decision as JSON (progress goes to stderr)')
     .action(async (options: RetrainCliOptions) => {
       const ctx = getContext()
@@ -65,6 +65,13 @@ export function register(program: Command, getContext: () => CliContext): void {
         process.off('SIGINT', onSigint)
       }
     })
+}
+
+function parseFraction(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError('expected a number from 0 to 1')
+  return n
 }
 
 function printDecision(result: RetrainResult): void {
