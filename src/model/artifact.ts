@@ -96,19 +96,35 @@ export async function saveModelArtifact(dir: string, input: ModelArtifactInput):
 
 /** Reads `model.json` and its weight files into a TF.js layers model. */
 export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
-  const modelJson = await readJson(dir, ARTIFACT_FILES.model)
+  const artifacts = await readLayersModelArtifacts(dir)
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts))
+  } catch (err) {
+    throw new ModelArtifactError(dir, 'TF.js could not build the model', err)
+  }
+}
+
+/**
+ * Reads a TF.js layers model's JSON (default `model.json`) and every weight file its manifest names (which
+ * must sit in the same folder) without building the model, so a caller can adjust the topology first.
+ */
+export async function readLayersModelArtifacts(
+  dir: string,
+  jsonFile: string = ARTIFACT_FILES.model,
+): Promise<tf.io.ModelArtifacts> {
+  const modelJson = await readJson(dir, jsonFile)
   if (
     !isRecord(modelJson) ||
     !isRecord(modelJson.modelTopology) ||
     !Array.isArray(modelJson.weightsManifest)
   ) {
-    throw new ModelArtifactError(dir, `${ARTIFACT_FILES.model} is not a TF.js layers model`)
+    throw new ModelArtifactError(dir, `${jsonFile} is not a TF.js layers model`)
   }
   const weightSpecs: tf.io.WeightsManifestEntry[] = []
   const buffers: ArrayBuffer[] = []
   for (const group of modelJson.weightsManifest) {
     if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new ModelArtifactError(dir, `${ARTIFACT_FILES.model} has a malformed weightsManifest`)
+      throw new ModelArtifactError(dir, `${jsonFile} has a malformed weightsManifest`)
     }
     for (const spec of group.weights) {
       if (!isWeightSpec(spec)) throw new ModelArtifactError(dir, 'a weight entry lacks name, shape or dtype')
@@ -126,16 +142,11 @@ export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersMode
       buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
     }
   }
-  try {
-    return await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs,
-        weightData: tf.io.CompositeArrayBuffer.join(buffers),
-      }),
-    )
-  } catch (err) {
-    throw new ModelArtifactError(dir, 'TF.js could not build the model', err)
+  return {
+    format: typeof modelJson.format === 'string' ? modelJson.format : undefined,
+    modelTopology: modelJson.modelTopology,
+    weightSpecs,
+    weightData: tf.io.CompositeArrayBuffer.join(buffers),
   }
 }
 

@@ -74,4 +74,16 @@ export const MODEL_ERROR_CODES = [
   'SPS_MODEL_UNKNOWN_CLASS',
   'SPS_MODEL_EVALUATION_EMPTY',
   'SPS_MODEL_EVALUATION_SOURCE_INVALID',
+  'SPS_MODEL_BACKBONE_INVALID',
 ] as const
+
+export class BackboneError extends Error {
+  readonly code = 'SPS_MODEL_BACKBONE_INVALID'
+  constructor(
+    readonly source: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(`backbone ${source}: ${reason}`, { cause })
+  }
+}

@@ -72,6 +72,7 @@ export {
   TrainingAbortedError,
   UnknownClassError,
   EmptyEvaluationError,
+  BackboneError,
   MODEL_ERROR_CODES,
 } from './errors.js'
 export {
@@ -102,3 +103,10 @@ export {
   type HeatmapOverlay,
   type HeatmapOverlayOptions,
 } from './explain/index.js'
+export {
+  trainTransfer,
+  loadBackbone,
+  listCatalogBackbones,
+  type TransferParams,
+  type TransferResult,
+} from './transfer/index.js'

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { CHANNELS, createSeededRandom, deriveSeed, shuffled, type RandomSource } from '../data/index.js'
+import { createSeededRandom, deriveSeed, shuffled, type RandomSource } from '../data/index.js'
 import type { Logger } from '../log/index.js'
 import { AdamW } from './adamw.js'
 import { sampleSymmetricBeta } from './beta-sample.js'
@@ -7,7 +7,10 @@ import { TrainingAbortedError, ModelInputError } from './errors.js'
 import { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
 
 export interface LabelledImages {
-  /** Preprocessed images, each inputSize x inputSize x 3 in [0, 1]. */
+  /**
+   * Model inputs: preprocessed images (inputSize x inputSize x 3 in [0, 1]), or, for a head trained on frozen
+   * backbone features, one feature map per image in the model's input shape.
+   */
   images: Float32Array[]
   /** Class index per image. */
   labels: number[]
@@ -38,7 +41,10 @@ export interface TrainParams {
   mixupAlpha?: number
 }
 
-/** Augments one preprocessed image (a copy, never in place); may be async, e.g. served by a worker pool. */
+/**
+ * Augments one input (a copy, never in place); may be async, e.g. served by a worker pool. `size` is the
+ * input's side for image models (feature-map models ignore it).
+ */
 export type ImageAugmenter = (image: Float32Array, size: number) => Float32Array | Promise<Float32Array>
 
 export interface EpochMetrics {
@@ -124,13 +130,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       let lossSum = 0
       let correct = 0
       // The next batch is prepared while the current step runs, which overlaps when `augment` is async.
-      let pending = prepareBatch(train, batches[0] ?? [], augment, shape.size, numClasses, smoothing)
+      let pending = prepareBatch(train, batches[0] ?? [], augment, shape, numClasses, smoothing)
       for (let b = 0; b < batches.length; b++) {
         const batch = await pending
         // Checked after the await, so no prepared batch is left behind un-awaited.
         if (signal?.aborted) throw new TrainingAbortedError(epoch, signal.reason)
         if (b + 1 < batches.length) {
-          pending = prepareBatch(train, batches[b + 1] ?? [], augment, shape.size, numClasses, smoothing)
+          pending = prepareBatch(train, batches[b + 1] ?? [], augment, shape, numClasses, smoothing)
         }
         if (schedule === 'cosine') {
           optimizer.learningRate = cosineLearningRate(
@@ -144,7 +150,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         if (mixupAlpha > 0) mixBatch(batch, sampleSymmetricBeta(mixupAlpha, mixRandom), mixRandom)
         let step: ReturnType<typeof trainStep>
         try {
-          step = trainStep(model, optimizer, variables, batch, shape.size)
+          step = trainStep(model, optimizer, variables, batch, shape.dims)
         } catch (err) {
           // The step's error is the one to report; the prefetched batch must not surface as an unhandled rejection.
           pending.catch(() => undefined)
@@ -157,7 +163,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         onBatch?.({ epoch, batch: b + 1, batches: batches.length })
       }
       const evaluation =
-        val.images.length > 0 ? await evaluateLoss(model, val, shape.size, numClasses) : undefined
+        val.images.length > 0 ? await evaluateLoss(model, val, shape.dims, numClasses) : undefined
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / train.images.length,
@@ -216,11 +222,11 @@ async function prepareBatch(
   data: LabelledImages,
   indices: readonly number[],
   augment: ImageAugmenter | undefined,
-  size: number,
+  shape: InputShape,
   numClasses: number,
   smoothing: number,
 ): Promise<PreparedBatch> {
-  const pixels = size * size * CHANNELS
+  const { pixels, size } = shape
   const xs = new Float32Array(indices.length * pixels)
   const ys = new Float32Array(indices.length * numClasses).fill(smoothing / numClasses)
   const images = await Promise.all(
@@ -266,11 +272,11 @@ function trainStep(
   optimizer: AdamW,
   variables: tf.Variable[],
   batch: PreparedBatch,
-  size: number,
+  dims: readonly number[],
 ): { loss: tf.Tensor; correct: tf.Tensor } {
   let correct: tf.Tensor | undefined
   const loss = tf.tidy(() => {
-    const xs = tf.tensor4d(batch.xs, [batch.count, size, size, CHANNELS])
+    const xs = tf.tensor(batch.xs, [batch.count, ...dims])
     const ys = tf.tensor2d(batch.ys, [batch.count, batch.ys.length / batch.count])
     const { value, grads } = tf.variableGrads(() => {
       const probs = model.apply(xs, { training: true }) as tf.Tensor
@@ -298,10 +304,10 @@ function countCorrect(probs: tf.Tensor, targets: tf.Tensor): tf.Tensor {
 async function evaluateLoss(
   model: tf.LayersModel,
   data: LabelledImages,
-  size: number,
+  dims: readonly number[],
   numClasses: number,
 ): Promise<{ loss: number; acc: number }> {
-  const pixels = size * size * CHANNELS
+  const pixels = dims.reduce((a, b) => a * b, 1)
   let lossSum = 0
   let correct = 0
   for (let start = 0; start < data.images.length; start += EVAL_BATCH) {
@@ -313,7 +319,7 @@ async function evaluateLoss(
       ys[row * numClasses + (data.labels[start + row] ?? 0)] = 1
     }
     const [lossT, correctT] = tf.tidy(() => {
-      const probs = model.predict(tf.tensor4d(xs, [count, size, size, CHANNELS])) as tf.Tensor
+      const probs = model.predict(tf.tensor(xs, [count, ...dims])) as tf.Tensor
       const targets = tf.tensor2d(ys, [count, numClasses])
       return [tf.mul(crossEntropy(probs, targets), count), countCorrect(probs, targets)]
     })
@@ -325,13 +331,26 @@ async function evaluateLoss(
   return { loss: lossSum / data.images.length, acc: correct / data.images.length }
 }
 
-function inputShape(model: tf.LayersModel): { size: number; pixels: number } {
+interface InputShape {
+  /** Per-sample dimensions without the batch axis: [size, size, 3] for image models. */
+  dims: number[]
+  /** Values per sample. */
+  pixels: number
+  /** Square side for image models, else the first dimension (passed to augmenters). */
+  size: number
+}
+
+/** Any fixed per-sample shape: images for end-to-end models, feature maps for heads on a frozen backbone. */
+function inputShape(model: tf.LayersModel): InputShape {
   const shape = model.inputs[0]?.shape
-  const [, h, w, c] = shape ?? []
-  if (typeof h !== 'number' || h !== w || c !== CHANNELS) {
-    throw new ModelInputError(`model input must be [batch, size, size, 3], got ${JSON.stringify(shape)}`)
+  const dims = (shape ?? []).slice(1)
+  if (!shape || dims.length === 0 || dims.some((d) => typeof d !== 'number' || d <= 0)) {
+    throw new ModelInputError(
+      `model input must have a fixed shape after the batch axis, got ${JSON.stringify(shape)}`,
+    )
   }
-  return { size: h, pixels: h * h * CHANNELS }
+  const fixed = dims as number[]
+  return { dims: fixed, pixels: fixed.reduce((a, b) => a * b, 1), size: fixed[0] ?? 0 }
 }
 
 function outputUnits(model: tf.LayersModel): number {

@@ -125,7 +125,13 @@ describe('the review and retraining loop', () => {
         since: startedAt,
         baseVersion: base.version,
         bundledModelDir: bundled,
-        overrides: ['epochs=1', 'imageSize=16', 'batchSize=8', 'earlyStoppingPatience=0'],
+        overrides: [
+          'architecture=seed-cnn',
+          'epochs=1',
+          'imageSize=16',
+          'batchSize=8',
+          'earlyStoppingPatience=0',
+        ],
         onProgress: (line) => lines.push(line),
       })
 

@@ -12,6 +12,7 @@ describe('model errors', () => {
       UnknownClassError: new model.UnknownClassError(['cats'], 'm@1'),
       EmptyEvaluationError: new model.EmptyEvaluationError('nothing'),
       EvaluationSourceError: new model.EvaluationSourceError('bad'),
+      BackboneError: new model.BackboneError('x', 'bad'),
     }
     const codes = Object.values(made).map((e) => e.code)
     expect(codes.slice().sort()).toEqual([...model.MODEL_ERROR_CODES].sort())

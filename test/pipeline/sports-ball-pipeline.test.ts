@@ -9,6 +9,7 @@ import {
   runPipeline,
 } from '../../src/pipeline/index.js'
 import { getModel } from '../../src/registry/index.js'
+import { saveTinyBackbone } from '../model/transfer/tiny-backbone.js'
 
 /** 12 tiny photos of 3 classes, each class its own colour with a little variation. */
 async function makeDataset(dir: string): Promise<string> {
@@ -46,6 +47,7 @@ describe('the sports-ball-classification pipeline', () => {
         stepTypes: defaultStepTypes(),
         overrides: [
           `data=${data}`,
+          'architecture=seed-cnn',
           'imageSize=16',
           'epochs=1',
           'batchSize=4',
@@ -99,5 +101,57 @@ describe('the sports-ball-classification pipeline', () => {
     expect(second.steps.map((s) => s.status)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached'])
     expect(second.metrics).toEqual(first.metrics)
     expect((await getModel(database.handle.db, 'sports-ball-cnn')).ref).toBe('sports-ball-cnn@1')
+  })
+
+  it('trains by transfer from a backbone named in the params: frozen features, trained head, registered', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const data = await makeDataset(path.join(tmpDir, 'photos'))
+    const backbone = path.join(tmpDir, 'backbone')
+    await saveTinyBackbone(backbone)
+    const pipeline = await loadPipeline(DEFAULT_PIPELINE_FILE, {
+      stepTypes: defaultStepTypes(),
+      overrides: [
+        `data=${data}`,
+        'architecture=transfer',
+        `backbone=${backbone}`,
+        'featureNodes=block_a,block_b',
+        'views=2',
+        'imageSize=16',
+        'epochs=3',
+        'batchSize=4',
+        'valFraction=0.25',
+        'testFraction=0.25',
+        'promote=staging',
+      ],
+    })
+    const run = await runPipeline(pipeline, {
+      home: path.join(tmpDir, 'home'),
+      db: database.handle.db,
+      log,
+      codeVersion: 'test-sha',
+    })
+    expect(run.error).toBeUndefined()
+    const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
+    expect(model.row).toMatchObject({
+      architecture: 'transfer',
+      params: {
+        architecture: 'transfer',
+        backbone,
+        featureNodes: 'block_a,block_b',
+        views: 2,
+        imageSize: 16,
+      },
+      metrics: { n: 3 },
+    })
+    const modelJson = JSON.parse(await readFile(path.join(model.artifactPath, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ name: string }> } }
+    }
+    const layers = modelJson.modelTopology.config.layers.map((l) => l.name)
+    // one flat graph: the backbone's layers up to the features, then the head
+    expect(layers).toEqual(expect.arrayContaining(['block_a', 'block_b', 'head_norm', 'head_classifier']))
+    expect(layers).not.toContain('own_head')
   })
 })

@@ -13,13 +13,14 @@ import {
   type EpochMetrics,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
+import { TRANSFER, runTransfer } from './train-transfer.js'
 import { readStoredSplit } from './split-file.js'
 import { stringInput, toJson } from './step-inputs.js'
 import { readTensorStore, selectImages } from './tensor-store.js'
 
 export const trainStep = defineStep({
   name: 'train',
-  version: '1',
+  version: '2',
   description: 'train an architecture from the registry on the train subset, early-stopping on validation',
   inputs: { tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
@@ -28,7 +29,15 @@ export const trainStep = defineStep({
   },
   params: Type.Object(
     {
+      /** A registry architecture trained end to end, or `transfer`: a frozen backbone plus a trained head. */
       architecture: Type.String({ minLength: 1, default: 'seed-cnn' }),
+      /** transfer: catalogued npm backbone, local model.json (or folder) or http(s) URL of a layers model. */
+      backbone: Type.String({ minLength: 1, default: 'nsfwjs:mobilenet_v2' }),
+      /** transfer: comma-separated backbone layer names whose pooled outputs are the features. */
+      featureNodes: Type.String({ minLength: 1, default: 'block_13_expand_relu' }),
+      /** transfer: feature sets per training image (the plain image plus augmented copies). */
+      views: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
+      dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0.3 }),
       epochs: Type.Integer({ minimum: 1 }),
       batchSize: Type.Integer({ minimum: 1, default: 32 }),
       learningRate: Type.Number({ exclusiveMinimum: 0, default: 1e-3 }),
@@ -55,6 +64,8 @@ export const trainStep = defineStep({
     ctx.progress(
       `${p.architecture} on ${backend}: ${train.images.length} train, ${val.images.length} validation images at ${store.spec.size}x${store.spec.size}`,
     )
+    if (p.architecture === TRANSFER)
+      return runTransfer(ctx, { params: p, backend, spec: store.spec, train, val })
     const model = getArchitecture(p.architecture).build({
       inputSize: store.spec.size,
       numClasses: BALL_LABELS.length,

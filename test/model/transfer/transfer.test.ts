@@ -1,0 +1,127 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import * as ort from 'onnxruntime-node'
+import { beforeAll, describe, expect, test } from '../../fixtures.js'
+import { BackboneError, loadBackbone, trainTransfer } from '../../../src/model/index.js'
+import { buildFeatureExtractor } from '../../../src/model/transfer/index.js'
+import { exportOnnx } from '../../../src/model/onnx/index.js'
+import { createAugmenter } from '../../../src/data/index.js'
+import { colourSquares } from '../colour-squares.js'
+import { saveTinyBackbone } from './tiny-backbone.js'
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+function batch(images: Float32Array[], size: number): tf.Tensor4D {
+  const flat = new Float32Array(images.length * size * size * 3)
+  images.forEach((image, i) => flat.set(image, i * image.length))
+  return tf.tensor4d(flat, [images.length, size, size, 3])
+}
+
+describe('loadBackbone', () => {
+  test('loads a layers model from a folder or its model.json, rebuilt for another input size, weights intact', async ({
+    tmpDir,
+  }) => {
+    const original = await saveTinyBackbone(tmpDir)
+    for (const source of [tmpDir, path.join(tmpDir, 'model.json')]) {
+      const loaded = await loadBackbone(source, { inputSize: 24 })
+      expect(loaded.inputs[0]!.shape).toEqual([null, 24, 24, 3])
+      const [a, b] = [
+        original.getLayer('block_b').getWeights()[0]!,
+        loaded.getLayer('block_b').getWeights()[0]!,
+      ]
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBe(0)
+    }
+  })
+
+  test('refuses a missing path, a graph model and an unknown feature node, naming the problem', async ({
+    tmpDir,
+  }) => {
+    await expect(loadBackbone(path.join(tmpDir, 'nope'), { inputSize: 16 })).rejects.toThrow(BackboneError)
+    const graphDir = path.join(tmpDir, 'graph')
+    await saveTinyBackbone(graphDir)
+    await writeFile(
+      path.join(graphDir, 'model.json'),
+      JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }),
+    )
+    await expect(loadBackbone(graphDir, { inputSize: 16 })).rejects.toThrow(/graph model/)
+    const backbone = await loadBackbone(
+      await saveTinyBackbone(path.join(tmpDir, 'ok')).then(() => path.join(tmpDir, 'ok')),
+      { inputSize: 16 },
+    )
+    expect(() => buildFeatureExtractor(backbone, ['no_such_layer'], 'ok')).toThrow(/no layer "no_such_layer"/)
+    expect(() => buildFeatureExtractor(backbone, ['pool_b'], 'ok')).toThrow(/feature map/)
+  })
+
+  test('the catalogued nsfwjs MobileNetV2 installs from npm and loads without its own head', async () => {
+    const backbone = await loadBackbone('nsfwjs:mobilenet_v2', { inputSize: 32 })
+    expect(backbone.inputs[0]!.shape).toEqual([null, 32, 32, 3])
+    expect(backbone.getLayer('block_13_expand_relu').outputShape).toEqual([null, 2, 2, 576])
+    expect(backbone.layers.at(-1)!.name).toBe('out_relu')
+    expect(() => backbone.getLayer('dense_3')).toThrow()
+    backbone.dispose()
+  })
+})
+
+describe('trainTransfer', () => {
+  test('trains a head on frozen features of a user backbone; the saved classifier is one model, same on ONNX', async ({
+    tmpDir,
+    log,
+  }) => {
+    await saveTinyBackbone(tmpDir)
+    const train = colourSquares(8, 16, 1)
+    const val = colourSquares(4, 16, 2)
+    const before = (await loadBackbone(tmpDir, { inputSize: 16 }))
+      .getLayer('block_a')
+      .getWeights()[0]!
+      .dataSync()
+    const progress: string[] = []
+    const result = await trainTransfer({
+      inputSize: 16,
+      numClasses: 3,
+      train,
+      val,
+      augment: createAugmenter({ rotationDeg: 10 }, 5),
+      seed: 1,
+      log,
+      onProgress: (m) => progress.push(m),
+      params: {
+        backbone: tmpDir,
+        featureNodes: ['block_a', 'block_b'],
+        views: 3,
+        epochs: 40,
+        batchSize: 8,
+        learningRate: 0.01,
+        earlyStoppingPatience: 0,
+      },
+    })
+    // pooled block_a (6) and block_b (8) channels
+    expect(result.featureSize).toBe(14)
+    expect(result.runtime).toBe('onnxruntime')
+    expect(progress.at(-1)).toMatch(/features \(onnxruntime\): 84\/84 images/)
+    expect(result.history.at(-1)!.valAcc).toBeGreaterThanOrEqual(0.9)
+
+    const model = result.model
+    expect(model.inputs[0]!.shape).toEqual([null, 16, 16, 3])
+    expect(model.outputs[0]!.shape).toEqual([null, 3])
+    // the backbone stayed frozen
+    expect(Array.from(model.getLayer('block_a').getWeights()[0]!.dataSync())).toEqual(Array.from(before))
+    const test = colourSquares(3, 16, 9)
+    const probs = model.predict(batch(test.images, 16)) as tf.Tensor
+    const predicted = Array.from(probs.argMax(-1).dataSync())
+    expect(predicted.filter((p, i) => p === test.labels[i]).length).toBeGreaterThanOrEqual(8)
+
+    const session = await ort.InferenceSession.create(exportOnnx(model))
+    const flat = batch(test.images, 16).dataSync() as Float32Array
+    const out = await session.run({
+      [session.inputNames[0]!]: new ort.Tensor('float32', flat, [9, 16, 16, 3]),
+    })
+    const onnxProbs = out[session.outputNames[0]!]!.data as Float32Array
+    const tfProbs = probs.dataSync()
+    expect(Math.max(...tfProbs.map((p, i) => Math.abs(p - onnxProbs[i]!)))).toBeLessThanOrEqual(1e-4)
+    await session.release()
+    model.dispose()
+  })
+})
