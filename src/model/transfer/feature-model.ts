@@ -45,7 +45,8 @@ export interface HeadOptions {
  */
 export function buildHead(featureSize: number, options: HeadOptions): tf.LayersModel {
   const input = tf.input({ shape: [featureSize], name: 'head_input' })
-  let x = tf.layers.batchNormalization({ name: 'head_norm' }).apply(input) as tf.SymbolicTensor
+  // Momentum 0.9: a head sees only ~20 steps per epoch, too few for the default 0.99 to settle its statistics.
+  let x = tf.layers.batchNormalization({ name: 'head_norm', momentum: 0.9 }).apply(input) as tf.SymbolicTensor
   x = tf.layers
     .dropout({ rate: options.dropout, seed: options.seed, name: 'head_dropout' })
     .apply(x) as tf.SymbolicTensor

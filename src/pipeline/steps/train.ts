@@ -20,7 +20,7 @@ import { readTensorStore, selectImages } from './tensor-store.js'
 
 export const trainStep = defineStep({
   name: 'train',
-  version: '2',
+  version: '3',
   description: 'train an architecture from the registry on the train subset, early-stopping on validation',
   inputs: { tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
@@ -34,7 +34,7 @@ export const trainStep = defineStep({
       /** transfer: catalogued npm backbone, local model.json (or folder) or http(s) URL of a layers model. */
       backbone: Type.String({ minLength: 1, default: 'nsfwjs:mobilenet_v2' }),
       /** transfer: comma-separated backbone layer names whose pooled outputs are the features. */
-      featureNodes: Type.String({ minLength: 1, default: 'block_13_expand_relu' }),
+      featureNodes: Type.String({ minLength: 1, default: 'block_13_expand_relu,block_12_add,block_14_add' }),
       /** transfer: feature sets per training image (the plain image plus augmented copies). */
       views: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
       dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0.3 }),
