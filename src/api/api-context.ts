@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../db/index.js'
 import type { Logger } from '../log/index.js'
 import type { ApiMetrics } from './plugins/metrics.js'
 import type { ModelProvider } from './model-holder.js'
+import type { RecentUploads } from './recent-uploads.js'
 
 /** What every route plugin receives from buildApp: configuration and the shared services. */
 export interface ApiContext {
@@ -11,4 +12,6 @@ export interface ApiContext {
   models: ModelProvider
   log: Logger
   metrics: ApiMetrics
+  /** Photos of the latest scans, for heatmaps when photos are not kept on disk. */
+  recentUploads: RecentUploads
 }

@@ -12,6 +12,7 @@ import { resolveAuthMode } from '../auth/index.js'
 import type { Config } from '../config/index.js'
 import type { DatabaseHandle } from '../db/index.js'
 import type { Logger } from '../log/index.js'
+import { RecentUploads } from './recent-uploads.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
 import type { ModelProvider } from './model-holder.js'
@@ -71,6 +72,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     models: deps.models,
     log: deps.log,
     metrics: createApiMetrics(),
+    recentUploads: new RecentUploads(),
   }
 
   // Throws (before any socket opens) when SPORTSCAN_AUTH=off would expose the API beyond loopback.

@@ -98,6 +98,7 @@ export async function recordScans(
       })
       const confidence = probs[best] ?? 0
       if (ctx.config.serving.storeImages) await keepImage(ctx.config.home, item.sha256, item.upload.bytes)
+      else ctx.recentUploads.remember(item.sha256, item.upload.bytes)
       try {
         const stored = await insertPrediction(ctx.db.db, {
           filename: item.upload.filename,

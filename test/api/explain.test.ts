@@ -93,6 +93,34 @@ describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
     expect(unknown.json<{ code: string }>().code).toBe('SPS_API_PREDICTION_NOT_FOUND')
   })
 
+  it('without STORE_IMAGES, explains the latest scans from memory; older ones answer 404', async () => {
+    const memoryOnly = await startTestApi(database.handle, modelDir, { storeImages: false })
+    try {
+      const scanOn = async (image: Buffer) => {
+        const body = multipart([{ name: 'img', filename: 'ball.jpg', value: image }])
+        const res = await memoryOnly.app.inject({
+          method: 'POST',
+          url: '/predict',
+          payload: body.payload,
+          headers: body.headers,
+        })
+        expect(res.statusCode, res.body).toBe(200)
+        return res.json<{ id: string }>().id
+      }
+      const first = await scanOn(await photo(44, 44))
+      const explained = await memoryOnly.app.inject({ method: 'GET', url: `/predictions/${first}/explain` })
+      expect(explained.statusCode, explained.body).toBe(200)
+      expect((await sharp(explained.rawPayload).metadata()).width).toBe(44)
+      // 32 newer, different photos push the first out of memory
+      for (let i = 0; i < 32; i++) await scanOn(await photo(46 + 2 * i, 40))
+      const gone = await memoryOnly.app.inject({ method: 'GET', url: `/predictions/${first}/explain` })
+      expect(gone.statusCode).toBe(404)
+      expect(gone.json<{ code: string }>().code).toBe('SPS_API_IMAGE_NOT_KEPT')
+    } finally {
+      await memoryOnly.close()
+    }
+  })
+
   it('answers 404 for a model without a convolution layer', async () => {
     const denseDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-dense-'))
     await writeTinyModel(denseDir)

@@ -50,7 +50,8 @@ export const explainRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
         const now = served ? `the server now runs ${served.classifier.ref}` : 'no model is loaded'
         throw new ExplanationUnavailableError(id, `it was made by ${row.model} and ${now}`)
       }
-      const image = await readKeptImage(ctx.config.home, row.imageSha256)
+      const image =
+        (await readKeptImage(ctx.config.home, row.imageSha256)) ?? ctx.recentUploads.get(row.imageSha256)
       if (!image) throw new ImageNotKeptError(id)
       const lease = ctx.models.acquire()
       try {
