@@ -10,25 +10,17 @@ import {
 } from '../../model/index.js'
 import type { JsonValue, StepContext } from '../step-type.js'
 import { toJson } from './step-inputs.js'
+import { loopParams, type LoopStepParams } from './train-params.js'
 
 /** The `architecture` value that selects transfer learning instead of an architecture from the registry. */
 export const TRANSFER = 'transfer'
 
-interface TransferStepParams {
+interface TransferStepParams extends LoopStepParams {
   architecture: string
   backbone: string
   featureNodes: string
   views: number
   dropout: number
-  epochs: number
-  batchSize: number
-  learningRate: number
-  weightDecay: number
-  labelSmoothing: number
-  lrSchedule: 'plateau' | 'cosine'
-  earlyStoppingPatience: number
-  reduceLrPatience: number
-  reduceLrFactor: number
   augmentation: 'default' | 'none'
   seed: number
 }
@@ -78,15 +70,7 @@ export async function runTransfer(
       featureNodes,
       views: p.augmentation === 'none' ? 1 : p.views,
       dropout: p.dropout,
-      epochs: p.epochs,
-      batchSize: p.batchSize,
-      learningRate: p.learningRate,
-      weightDecay: p.weightDecay,
-      labelSmoothing: p.labelSmoothing,
-      lrSchedule: p.lrSchedule,
-      earlyStoppingPatience: p.earlyStoppingPatience,
-      reduceLrPatience: p.reduceLrPatience,
-      reduceLrFactor: p.reduceLrFactor,
+      ...loopParams(p),
     },
   })
   try {

@@ -13,6 +13,7 @@ import {
   type EpochMetrics,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
+import { loopParams } from './train-params.js'
 import { TRANSFER, runTransfer } from './train-transfer.js'
 import { readStoredSplit } from './split-file.js'
 import { stringInput, toJson } from './step-inputs.js'
@@ -84,17 +85,7 @@ export const trainStep = defineStep({
         seed: p.seed,
         log: ctx.log,
         signal: ctx.signal,
-        params: {
-          epochs: p.epochs,
-          batchSize: p.batchSize,
-          learningRate: p.learningRate,
-          weightDecay: p.weightDecay,
-          labelSmoothing: p.labelSmoothing,
-          lrSchedule: p.lrSchedule,
-          earlyStoppingPatience: p.earlyStoppingPatience,
-          reduceLrPatience: p.reduceLrPatience,
-          reduceLrFactor: p.reduceLrFactor,
-        },
+        params: loopParams(p),
         onEpoch: (m) => ctx.progress(formatEpoch(m, p.epochs)),
         // Epochs take minutes on a shared CPU: a line per quarter shows the run is alive.
         onBatch: ({ epoch, batch, batches }) => {
