@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js'
-import type { DailyLabelCounts } from '../db/queries/drift.js'
+import type { DailyLabelCounts } from '../db/index.js'
 
 export interface DriftDay {
   day: string

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream'
-import type { Queryable } from '../db/index.js'
 import {
+  type Queryable,
   listPredictionHistory,
   type HistoryCursor,
   type PredictionFilters,
-} from '../db/queries/predictions.js'
+} from '../db/index.js'
 
 const COLUMNS = [
   'id',

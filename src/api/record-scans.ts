@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { keepImage, preprocessImage } from '../data/index.js'
-import type { PredictionRow } from '../db/index.js'
-import { findPredictionsByIdempotencyKeys, insertPrediction } from '../db/queries/predictions.js'
+import { type PredictionRow, findPredictionsByIdempotencyKeys, insertPrediction } from '../db/index.js'
 import type { ApiContext } from './api-context.js'
 import {
   EmptyUploadError,

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { Database } from '../db/index.js'
-import type { ApiKeyRow } from '../db/index.js'
 import {
+  type Database,
+  type ApiKeyRow,
   countActiveApiKeys,
   findApiKeyByPrefix,
   insertApiKey,
   listApiKeyRows,
   revokeApiKeyRow,
-} from '../db/queries/api-keys.js'
+} from '../db/index.js'
 import { fingerprintApiKey, generateApiKey, hashApiKey, parseApiKeyPrefix, verifyApiKey } from './api-key.js'
 import { ApiKeyNotFoundError, InvalidRoleError } from './errors.js'
 import { isRole, type Role } from './roles.js'

@@ -1,5 +1,4 @@
-import type { PipelineRunRow, Queryable } from '../db/index.js'
-import { selectRecentPipelineRuns } from '../db/queries/pipeline-runs.js'
+import { type PipelineRunRow, type Queryable, selectRecentPipelineRuns } from '../db/index.js'
 
 /** The most recent pipeline runs, newest first. */
 export async function listPipelineRuns(db: Queryable, limit = 20): Promise<PipelineRunRow[]> {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { insertPipelineRun, updatePipelineRun } from '../db/queries/pipeline-runs.js'
+import { insertPipelineRun, updatePipelineRun } from '../db/index.js'
 import { StepFailedError } from './errors.js'
 import type { ResolvedPipeline } from './resolve-pipeline.js'
 import { cleanupStepCacheTmp, stepCacheRoot } from './step-cache.js'

@@ -1,5 +1,4 @@
-import type { Database } from '../db/index.js'
-import { notifyChannel, upsertAlias } from '../db/queries/models.js'
+import { type Database, notifyChannel, upsertAlias } from '../db/index.js'
 import { assertModelAlias, formatModelRef } from './model-ref.js'
 import { resolveModelRef, type ResolvedModel } from './resolve-model.js'
 

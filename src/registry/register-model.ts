@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { Database, ModelRow } from '../db/index.js'
-import { insertModel, selectMaxModelVersion, selectModelByVersion } from '../db/queries/models.js'
+import {
+  type Database,
+  type ModelRow,
+  insertModel,
+  selectMaxModelVersion,
+  selectModelByVersion,
+} from '../db/index.js'
 import { copyDirectoryDurably, syncDirectory } from './durable-fs.js'
 import { ArtifactMissingError, RegistrationFailedError } from './errors.js'
 import { assertModelName, formatModelRef } from './model-ref.js'

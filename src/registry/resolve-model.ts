@@ -1,11 +1,12 @@
-import type { ModelRow, Queryable } from '../db/index.js'
 import {
+  type ModelRow,
+  type Queryable,
   selectAliases,
   selectAllModels,
   selectLatestModel,
   selectModelByAlias,
   selectModelByVersion,
-} from '../db/queries/models.js'
+} from '../db/index.js'
 import { AliasNotFoundError, ModelNotFoundError } from './errors.js'
 import { formatModelRef, parseModelRef } from './model-ref.js'
 

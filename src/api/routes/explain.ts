@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { readKeptImage } from '../../data/index.js'
-import { getPrediction } from '../../db/queries/predictions.js'
+import { getPrediction } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { ExplanationUnavailableError, ImageNotKeptError, PredictionNotFoundError } from '../errors.js'
 import { Explainer } from '../explainer.js'

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import type { PredictionFilters } from '../../db/queries/predictions.js'
+import type { PredictionFilters } from '../../db/index.js'
 
 const DateOrDateTime = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
   description: 'ISO date (UTC midnight) or date-time',

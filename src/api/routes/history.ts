@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Readable } from 'node:stream'
 import { Type } from 'typebox'
-import { listPredictionHistory, type HistoryCursor } from '../../db/queries/predictions.js'
+import { listPredictionHistory, type HistoryCursor } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { InvalidCursorError } from '../errors.js'
 import { historyCsvStream } from '../history-csv.js'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { deleteAllPredictions, listPredictionsByOffset } from '../../db/queries/predictions.js'
+import { deleteAllPredictions, listPredictionsByOffset } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { errorResponses } from './prediction.schemas.js'
 

@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox'
-import type { PredictionRow } from '../../db/index.js'
-import type { PredictionView } from '../../db/queries/predictions.js'
+import { type PredictionRow, type PredictionView } from '../../db/index.js'
 
 export const ErrorSchema = Type.Object(
   { code: Type.String(), message: Type.String() },

@@ -2,8 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { BALL_LABELS, readKeptImage } from '../../data/index.js'
-import { NOT_A_BALL, correctPrediction, listCorrections } from '../../db/queries/corrections.js'
-import { deletePrediction, getPrediction } from '../../db/queries/predictions.js'
+import {
+  NOT_A_BALL,
+  correctPrediction,
+  listCorrections,
+  deletePrediction,
+  getPrediction,
+} from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { ImageNotKeptError, PredictionNotFoundError, UploadTooLargeError, toErrorReply } from '../errors.js'
 import { sniffImageFormat } from '../image-format.js'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { flagPrediction, listReviewQueue } from '../../db/queries/review-queue.js'
+import { flagPrediction, listReviewQueue } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { PredictionNotFoundError } from '../errors.js'
 import { PredictionIdParams, PredictionSchema, errorResponses, toPrediction } from './prediction.schemas.js'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { getStock } from '../../db/queries/stock.js'
+import { getStock } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { errorResponses } from './prediction.schemas.js'
 
