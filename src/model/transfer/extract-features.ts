@@ -9,7 +9,6 @@ export interface ExtractFeaturesOptions {
   batchSize?: number
   /** Runtime threads; default 2. */
   threads?: number
-  onProgress?: (done: number, total: number) => void
   signal?: AbortSignal
 }
 
@@ -61,7 +60,6 @@ export async function createFeatureRunner(
         y.dispose()
       }
       for (let i = 0; i < chunk.length; i++) out.push(values.slice(i * size, (i + 1) * size))
-      options.onProgress?.(Math.min(start + batchSize, images.length), images.length)
     }
     return out
   }

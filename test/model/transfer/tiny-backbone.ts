@@ -7,28 +7,19 @@ import * as tf from '@tensorflow/tfjs'
  * model (model.json + weights.bin), the format tensorflowjs_converter writes for Keras models.
  */
 export async function saveTinyBackbone(dir: string, size = 16): Promise<tf.LayersModel> {
+  const conv = (name: string, filters: number, seed: number) =>
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      name,
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    })
   const input = tf.input({ shape: [size, size, 3], name: 'image' })
-  let x = tf.layers
-    .conv2d({
-      filters: 6,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      name: 'block_a',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-    })
-    .apply(input) as tf.SymbolicTensor
+  let x = conv('block_a', 6, 3).apply(input) as tf.SymbolicTensor
   x = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool_a' }).apply(x) as tf.SymbolicTensor
-  x = tf.layers
-    .conv2d({
-      filters: 8,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      name: 'block_b',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
-    })
-    .apply(x) as tf.SymbolicTensor
+  x = conv('block_b', 8, 4).apply(x) as tf.SymbolicTensor
   x = tf.layers.globalAveragePooling2d({ name: 'pool_b' }).apply(x) as tf.SymbolicTensor
   const out = tf.layers
     .dense({ units: 5, activation: 'softmax', name: 'own_head' })
