@@ -35,13 +35,16 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 
 /** Opens PGlite (embedded, persisted in `dir`, or in memory for `memory://`) or PostgreSQL, and migrates it. */
 export async function openDatabase(config: DbConfig, log: Logger): Promise<DatabaseHandle> {
-  const handle =
-    config.driver === 'pglite' ? await openPglite(config.dir) : openPg(config.url, config.poolSize, log)
+  const opened =
+    config.driver === 'pglite'
+      ? { handle: await openPglite(config.dir), pool: undefined }
+      : openPg(config.url, config.poolSize, log)
+  const { handle, pool } = opened
   try {
-    if (config.driver === 'pglite') {
+    if (pool === undefined) {
       await migratePglite(handle.db as Parameters<typeof migratePglite>[0], { migrationsFolder })
     } else {
-      await migratePg(handle.db as Parameters<typeof migratePg>[0], { migrationsFolder })
+      await migratePgLocked(pool)
     }
   } catch (err) {
     await handle.close().catch(() => undefined)
@@ -84,7 +87,35 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
   }
 }
 
-function openPg(url: string, poolSize: number, log: Logger): DatabaseHandle {
+/**
+ * Replicas of one Deployment start together: without a lock two of them could both see a migration as
+ * pending and the second would fail on "already exists". A session advisory lock, held on one connection
+ * for the whole run, makes the others wait and then find nothing left to apply.
+ */
+async function migratePgLocked(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect()
+  let broken = false
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK])
+    try {
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder })
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => {
+        broken = true
+      })
+    }
+  } catch (err) {
+    broken = true
+    throw err
+  } finally {
+    // A connection whose lock state is unknown is closed, not returned to the pool.
+    client.release(broken)
+  }
+}
+
+const MIGRATION_LOCK = 'sportscan.migrations'
+
+function openPg(url: string, poolSize: number, log: Logger): { handle: DatabaseHandle; pool: pg.Pool } {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -96,7 +127,7 @@ function openPg(url: string, poolSize: number, log: Logger): DatabaseHandle {
   pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'))
   const db = drizzlePg(pool, { schema }) as unknown as Database
   const listeners = new Set<pg.Client>()
-  return {
+  const handle: DatabaseHandle = {
     db,
     driver: 'pg',
     async ping() {
@@ -127,4 +158,5 @@ function openPg(url: string, poolSize: number, log: Logger): DatabaseHandle {
       await pool.end()
     },
   }
+  return { handle, pool }
 }
