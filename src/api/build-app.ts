@@ -63,6 +63,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     // Long enough for a batch upload on a slow link; stops slow-loris clients holding sockets forever.
     requestTimeout: 120_000,
     return503OnClosing: true,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -117,3 +118,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.ready()
   return app
 }
+
+/** A hop count becomes proxy-addr's trust function (Fastify's types take booleans, addresses or a function). */
+function fastifyTrustProxy(trust: Config['server']['trustProxy']): boolean | string[] | TrustHops {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
+}
+type TrustHops = (address: string, hop: number) => boolean

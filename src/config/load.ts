@@ -29,6 +29,24 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     return fallback
   }
 
+  /** SPORTSCAN_TRUST_PROXY: unset/false, true, a hop count (1 = the ingress), or comma-separated IPs/CIDRs. */
+  const trustProxy = (): boolean | number | string[] => {
+    const raw = (env.SPORTSCAN_TRUST_PROXY ?? '').trim()
+    if (raw === '') return false
+    if (/^\d+$/.test(raw)) {
+      const hops = Number(raw)
+      if (hops < 1)
+        problems.push(`SPORTSCAN_TRUST_PROXY must be a hop count >= 1, true/false or addresses, got "${raw}"`)
+      return hops
+    }
+    if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+    if (['false', 'no', 'off'].includes(raw.toLowerCase())) return false
+    return raw
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+  }
+
   const home = path.resolve(env.SPORTSCAN_HOME || '.sportscan')
   const databaseUrl = env.DATABASE_URL
   const candidate = {
@@ -37,7 +55,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       ? { driver: 'pg', url: databaseUrl, poolSize: num('SPORTSCAN_DB_POOL_SIZE', 16) }
       : { driver: 'pglite', dir: path.join(home, 'db') },
     logLevel: env.LOG_LEVEL || 'info',
-    server: { host: env.HOST || '127.0.0.1', port: num('PORT', 8000) },
+    server: { host: env.HOST || '127.0.0.1', port: num('PORT', 8000), trustProxy: trustProxy() },
     serving: {
       threshold: num('SPORTSCAN_THRESHOLD', 0.5),
       maxUploadBytes: Math.round(num('SPORTSCAN_MAX_UPLOAD_MB', 10) * MB),

@@ -23,6 +23,15 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String(),
         port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /**
+         * Which proxies may set X-Forwarded-For (Fastify's trustProxy): false, true, a hop count, or their
+         * addresses/CIDRs. Behind an ingress the client address (rate-limit bucket, logs) comes from it.
+         */
+        trustProxy: Type.Union([
+          Type.Boolean(),
+          Type.Integer({ minimum: 1 }),
+          Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+        ]),
       },
       { additionalProperties: false },
     ),

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import Fastify from 'fastify'
+import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type ApiApp } from '../../src/api/build-app.js'
 import { handleError } from '../../src/api/errors.js'
@@ -135,6 +136,35 @@ describe('security headers, CORS, limits', () => {
     await expect(build({ SPORTSCAN_AUTH: 'off', HOST: '0.0.0.0' })).rejects.toMatchObject({
       code: 'SPS_AUTH_OFF_BEYOND_LOOPBACK',
     })
+  })
+
+  it('takes the client address from X-Forwarded-For only when SPORTSCAN_TRUST_PROXY trusts the proxy', async () => {
+    // Fastify logs each request with the client address it settled on (request.ip).
+    const ipSeen = async (env: Record<string, string>) => {
+      const lines: string[] = []
+      const app = await buildApp(loadConfig({ SPORTSCAN_HOME: home, ...env }), {
+        db: database.handle,
+        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+        models,
+      })
+      apps.push(app)
+      await app.inject({
+        method: 'GET',
+        url: '/health',
+        remoteAddress: '10.0.0.7',
+        headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' },
+      })
+      const incoming = lines
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { remoteAddress?: string } })
+        .find((l) => l.msg === 'incoming request')
+      return incoming?.req?.remoteAddress
+    }
+    // Untrusted: anybody could pick their rate-limit bucket by sending the header.
+    expect(await ipSeen({})).toBe('10.0.0.7')
+    // One hop (the ingress): the address it appended, not what the client claimed before it.
+    expect(await ipSeen({ SPORTSCAN_TRUST_PROXY: '1' })).toBe('198.51.100.1')
+    expect(await ipSeen({ SPORTSCAN_TRUST_PROXY: '10.0.0.0/8' })).toBe('198.51.100.1')
+    expect(await ipSeen({ SPORTSCAN_TRUST_PROXY: 'true' })).toBe('203.0.113.9')
   })
 
   it('rate-limits per key (or per IP without one) with 429 SPS_API_RATE_LIMITED; public routes never', async () => {

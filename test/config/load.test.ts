@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('defaults to embedded PGlite under SPORTSCAN_HOME and port 8000 on loopback', () => {
     const config = loadConfig({ SPORTSCAN_HOME: '/tmp/sps-home' })
     expect(config.db).toEqual({ driver: 'pglite', dir: path.join('/tmp/sps-home', 'db') })
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8000 })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trustProxy: false })
     expect(config.serving.maxUploadBytes).toBe(10 * 1024 * 1024)
     expect(Object.isFrozen(config.serving)).toBe(true)
   })
@@ -14,6 +14,16 @@ describe('loadConfig', () => {
   it('uses PostgreSQL when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' })
     expect(config.db).toMatchObject({ driver: 'pg', url: 'postgres://u@h:5432/db' })
+  })
+
+  it('reads SPORTSCAN_TRUST_PROXY as a flag, a hop count or a list of proxy addresses', () => {
+    const trust = (value: string) => loadConfig({ SPORTSCAN_TRUST_PROXY: value }).server.trustProxy
+    expect(trust('')).toBe(false)
+    expect(trust('off')).toBe(false)
+    expect(trust('true')).toBe(true)
+    expect(trust('2')).toBe(2)
+    expect(trust('10.0.0.0/8, 192.168.1.4')).toEqual(['10.0.0.0/8', '192.168.1.4'])
+    expect(() => trust('0')).toThrow(ConfigInvalidError)
   })
 
   it('reports every bad variable in one error', () => {

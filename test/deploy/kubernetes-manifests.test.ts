@@ -11,6 +11,7 @@ import {
 } from './helpers/manifest-object.js'
 import { repoPath } from './helpers/repo-files.js'
 import { parseDockerfile } from './helpers/dockerfile.js'
+import { loadConfig } from '../../src/config/index.js'
 
 const KUSTOMIZATIONS = ['overlays/dev', 'overlays/prod', 'overlays/dev/training', 'overlays/prod/training']
 const APP_ROUTES = ['/health', '/ready']
@@ -150,6 +151,16 @@ describe.each(['overlays/dev', 'overlays/prod'])('the API in %s', (kustomization
       expect(APP_ROUTES).toContain(route)
       expect(getPath(apiContainer(), probe, 'httpGet', 'port'), probe).toBe('http')
     }
+  })
+
+  it("holds a ConfigMap the app's own config loader accepts, trusting the ingress as one proxy hop", () => {
+    const data = getPath(find(kustomization, 'ConfigMap', 'sportscan-config'), 'data')
+    const env = Object.fromEntries(
+      Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+    )
+    const config = loadConfig(env)
+    expect(config.server.host).toBe('0.0.0.0')
+    expect(config.server.trustProxy).toBe(1)
   })
 
   it('wires the config, the DATABASE_URL Secret and the SPORTSCAN_HOME volume', () => {

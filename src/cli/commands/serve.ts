@@ -21,7 +21,11 @@ export function register(program: Command, getContext: () => CliContext): void {
       const server = await startServer({
         config: {
           ...config,
-          server: { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port },
+          server: {
+            ...config.server,
+            host: opts.host ?? config.server.host,
+            port: opts.port ?? config.server.port,
+          },
         },
         log,
         handleSignals: true,
