@@ -172,3 +172,5 @@ for (const name of values.backends.split(',')) {
     threads,
   )
 }
+// The wasm backend's thread pool keeps the event loop alive after the last step; the report is complete.
+process.exit(0)
