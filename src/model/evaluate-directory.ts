@@ -6,8 +6,8 @@ import { ARTIFACT_FILES } from './artifact.js'
 import type { Classifier } from './classifier.js'
 import { EmptyEvaluationError, EvaluationSourceError, UnknownClassError } from './errors.js'
 import { listClassFolderImages, listSplitSubsetImages, type LabelledFile } from './list-labelled-images.js'
-import type { ClassMetrics } from './metrics.js'
-import { computeClassificationMetrics } from './metrics.js'
+import type { ClassMetrics, ThresholdPoint } from './metrics.js'
+import { accuracyByThreshold, computeClassificationMetrics, REPORTED_THRESHOLDS } from './metrics.js'
 import { writeConfusionMatrixPng } from './plots/confusion-matrix.js'
 
 export interface EvaluateDirectoryOptions {
@@ -20,6 +20,8 @@ export interface EvaluateDirectoryOptions {
   /** Where metrics.json and confusion-matrix.png go; nothing is written without it. */
   outDir?: string
   maxPixels?: number
+  /** Confidence thresholds reported besides REPORTED_THRESHOLDS (e.g. the configured serving threshold). */
+  thresholds?: readonly number[]
   /** Images decoded per forward pass; default 32. */
   batchSize?: number
   log: Logger
@@ -38,6 +40,8 @@ export interface DirectoryEvaluation {
   confusion: number[][]
   /** Expected calibration error (15 bins) of the served, calibrated probabilities. */
   ece: number
+  /** Counted share and its accuracy at each reported confidence threshold. */
+  byThreshold: ThresholdPoint[]
 }
 
 /**
@@ -85,6 +89,13 @@ export async function evaluateDirectory(
     perClass: metrics.perClass,
     confusion: metrics.confusion,
     ece: metrics.ece,
+    byThreshold: options.thresholds?.length
+      ? accuracyByThreshold(
+          probs,
+          actual,
+          [...new Set([...REPORTED_THRESHOLDS, ...options.thresholds])].sort((a, b) => a - b),
+        )
+      : metrics.byThreshold,
   }
   if (options.outDir) {
     await mkdir(options.outDir, { recursive: true })

@@ -34,8 +34,11 @@ export {
   confusionMatrix,
   perClassMetrics,
   argMax,
+  accuracyByThreshold,
+  REPORTED_THRESHOLDS,
   type ClassificationMetrics,
   type ClassMetrics,
+  type ThresholdPoint,
 } from './metrics.js'
 export {
   expectedCalibrationError,

@@ -20,6 +20,41 @@ export interface ClassificationMetrics {
   confusion: number[][]
   /** Expected calibration error of the top-1 confidence, 15 equal-width bins. */
   ece: number
+  /** What a review threshold would do: share of samples at or above it, and their accuracy. */
+  byThreshold: ThresholdPoint[]
+}
+
+/**
+ * Scans whose confidence reaches the serving threshold are counted as stock without a look; the rest wait for
+ * review. `coverage` is the counted share, `accuracy` how many of those are right (null when none reach it).
+ */
+export interface ThresholdPoint {
+  threshold: number
+  coverage: number
+  accuracy: number | null
+}
+
+/** Thresholds every evaluation reports, so SPORTSCAN_THRESHOLD can be chosen from the trade-off. */
+export const REPORTED_THRESHOLDS: readonly number[] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+/** Coverage and accuracy of the samples whose top-1 confidence is at least each threshold. */
+export function accuracyByThreshold(
+  probs: readonly ArrayLike<number>[],
+  actual: readonly number[],
+  thresholds: readonly number[] = REPORTED_THRESHOLDS,
+): ThresholdPoint[] {
+  const top = probs.map((p, i) => {
+    const k = argMax(p)
+    return { confidence: p[k] ?? 0, correct: k === actual[i] }
+  })
+  return thresholds.map((threshold) => {
+    const kept = top.filter((t) => t.confidence >= threshold)
+    return {
+      threshold,
+      coverage: top.length > 0 ? kept.length / top.length : 0,
+      accuracy: kept.length > 0 ? kept.filter((t) => t.correct).length / kept.length : null,
+    }
+  })
 }
 
 /** Index of the largest value; ties go to the lower index (as argMax does). */
@@ -93,5 +128,6 @@ export function computeClassificationMetrics(
     perClass,
     confusion,
     ece: expectedCalibrationError(probs, actual),
+    byThreshold: accuracyByThreshold(probs, actual),
   }
 }

@@ -37,6 +37,7 @@ describe('sportscan evaluate', () => {
     const ctx: CliContext = createCliContext({
       SPORTSCAN_HOME: home,
       SPORTSCAN_BUNDLED_MODEL: modelDir,
+      SPORTSCAN_THRESHOLD: '0.55',
       LOG_LEVEL: 'silent',
     })
     const lines: string[] = []
@@ -66,6 +67,11 @@ describe('sportscan evaluate', () => {
         perClass: { blue: { precision: 1, recall: 0.5, support: 2 } },
       })
       expect((result as { accuracy: number }).accuracy).toBeCloseTo(2 / 3, 12)
+      // The review trade-off, with the configured threshold among the reported ones.
+      const points = (result as { byThreshold: Array<{ threshold: number; coverage: number }> }).byThreshold
+      expect(points.map((p) => p.threshold)).toEqual([0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9])
+      const coverages = points.map((p) => p.coverage)
+      expect(coverages).toEqual([...coverages].sort((a, b) => b - a))
       const [evaluation] = await readdir(path.join(home, 'evaluations'))
       expect(await readdir(path.join(home, 'evaluations', evaluation ?? ''))).toEqual([
         'confusion-matrix.png',
@@ -75,6 +81,7 @@ describe('sportscan evaluate', () => {
       const out = path.join(tmpDir, 'out')
       const report = (await run('evaluate', '--data', data, '--model', modelDir, '--out', out)).join('\n')
       expect(report).toMatch(/accuracy\s+66\.7%/)
+      expect(report).toMatch(/^\s+0\.55\s+\d+\.\d%\s+(\d+\.\d%|-)\s+<- SPORTSCAN_THRESHOLD$/m)
       expect(await readdir(out)).toContain('confusion-matrix.png')
     } finally {
       await ctx.close()

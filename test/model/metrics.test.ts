@@ -1,5 +1,6 @@
 import { describe, expect, test } from '../fixtures.js'
 import {
+  accuracyByThreshold,
   computeClassificationMetrics,
   expectedCalibrationError,
   fitTemperature,
@@ -9,6 +10,34 @@ import {
 
 const onehotish = (k: number, n = 3, p = 0.8) =>
   Array.from({ length: n }, (_, i) => (i === k ? p : (1 - p) / (n - 1)))
+
+describe('accuracyByThreshold', () => {
+  test('counts the share at or above each threshold and how many of those are right', () => {
+    // confidences 0.9 (right), 0.7 (wrong), 0.5 (right), 0.35 (wrong)
+    const probs = [
+      [0.9, 0.1],
+      [0.3, 0.7],
+      [0.5, 0.5],
+      [0.35, 0.3],
+    ]
+    const points = accuracyByThreshold(probs, [0, 0, 0, 1], [0.3, 0.5, 0.8, 0.95])
+    expect(points).toEqual([
+      { threshold: 0.3, coverage: 1, accuracy: 0.5 },
+      { threshold: 0.5, coverage: 0.75, accuracy: 2 / 3 },
+      { threshold: 0.8, coverage: 0.25, accuracy: 1 },
+      { threshold: 0.95, coverage: 0, accuracy: null },
+    ])
+  })
+
+  test('is part of every metrics report', () => {
+    const m = computeClassificationMetrics([[0.6, 0.4]], [0], ['a', 'b'])
+    expect(m.byThreshold.find((p) => p.threshold === 0.5)).toEqual({
+      threshold: 0.5,
+      coverage: 1,
+      accuracy: 1,
+    })
+  })
+})
 
 describe('computeClassificationMetrics', () => {
   test('matches a hand-computed 3-class case', () => {

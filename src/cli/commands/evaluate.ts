@@ -66,6 +66,7 @@ export function register(program: Command, getContext: () => CliContext): void {
           dataDir: options.data,
           ...(options.splitFile ? { splitFile: options.splitFile, subset: options.subset } : {}),
           outDir,
+          thresholds: [ctx.config.serving.threshold],
           log: ctx.log,
           onProgress: ({ done, total }) => {
             if (!bar.isActive) bar.start(total, done)
@@ -80,7 +81,7 @@ export function register(program: Command, getContext: () => CliContext): void {
         console.log(JSON.stringify(result))
         return
       }
-      printReport(result, outDir)
+      printReport(result, outDir, ctx.config.serving.threshold)
     })
 }
 
@@ -99,7 +100,7 @@ async function resolveModel(
   return { dir: resolved.artifactPath, ref: resolved.ref }
 }
 
-function printReport(result: DirectoryEvaluation, outDir: string): void {
+function printReport(result: DirectoryEvaluation, outDir: string, servingThreshold: number): void {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`
   console.log(`model     ${result.model}`)
   console.log(`images    ${result.n}`)
@@ -114,6 +115,16 @@ function printReport(result: DirectoryEvaluation, outDir: string): void {
     if (!c || c.support === 0) continue
     console.log(
       `${label.padEnd(width)}  ${pct(c.precision).padStart(9)}  ${pct(c.recall).padStart(6)}  ${c.f1.toFixed(3).padStart(5)}  ${String(c.support).padStart(7)}`,
+    )
+  }
+  console.log('')
+  // The trade-off behind SPORTSCAN_THRESHOLD: scans below it wait for review instead of counting as stock.
+  console.log('confidence >=  counted  right among counted')
+  for (const point of result.byThreshold) {
+    const mark = Math.abs(point.threshold - servingThreshold) < 1e-9 ? '  <- SPORTSCAN_THRESHOLD' : ''
+    const right = point.accuracy === null ? '-' : pct(point.accuracy)
+    console.log(
+      `${point.threshold.toFixed(2).padStart(13)}  ${pct(point.coverage).padStart(7)}  ${right.padStart(17)}${mark}`,
     )
   }
   console.log('')
