@@ -2,7 +2,8 @@
 # Retrain, gate, promote: the one script behind the compose `trainer`, the Kubernetes Job/CronJob and
 # the mlops workflow, so all three apply the same gate.
 #   1. run the training pipeline (prep -> split -> train -> evaluate -> register) on DATASET_DIR
-#   2. evaluate the new model and the current production model on the SAME fixed test split
+#   2. evaluate the new model and the served one (production alias, else the bundled model) on the SAME
+#      fixed test split
 #   3. promote the new model to `production` only if its accuracy is not worse (PROMOTE=true)
 # Writes a JSON summary to GATE_REPORT (default $SPORTSCAN_HOME/gate-report.json) and stdout.
 # Exit codes: 0 promoted or gate passed without promoting, 3 gate refused, other = failure.
@@ -34,9 +35,10 @@ echo "retrain: $SPORTSCAN $*" >&2
 # shellcheck disable=SC2086 # SPORTSCAN is a command line
 $SPORTSCAN "$@"
 
+# evaluate [ref]: the registered model ref, or with no argument the bundled model (SPORTSCAN_BUNDLED_MODEL)
 evaluate() {
   # shellcheck disable=SC2086
-  $SPORTSCAN evaluate --model "$1" --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
+  $SPORTSCAN evaluate ${1:+--model "$1"} --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
 }
 
 # reads `sportscan evaluate --json` from stdin: the whole text, or else its last JSON line
@@ -59,11 +61,18 @@ candidate_ref=$($SPORTSCAN models show "$MODEL_NAME@latest" --json | node -e '
 let s = ""
 process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(String(JSON.parse(s).ref)))')
 candidate=$(evaluate "$candidate_ref" | accuracy_of)
+# The baseline is what the API serves now: the production alias, or without one the bundled model, so a
+# first retrain on a fresh install cannot replace the shipped model with a worse one.
 if production_json=$(evaluate "$MODEL_NAME@production" 2>/dev/null); then
   production=$(printf '%s' "$production_json" | accuracy_of)
+  baseline="$MODEL_NAME@production"
+elif [ -f "${SPORTSCAN_BUNDLED_MODEL:-models/sports-ball-cnn}/model.json" ]; then
+  production=$(evaluate | accuracy_of)
+  baseline=bundled
 else
-  # no production alias yet: the first registered model has nothing to beat
+  # nothing served yet: the first registered model has nothing to beat
   production=""
+  baseline=none
 fi
 
 verdict=$(node -e '
@@ -79,7 +88,7 @@ if [ "$verdict" = pass ] && [ "$PROMOTE" = true ]; then
 fi
 
 mkdir -p "$(dirname "$GATE_REPORT")"
-printf '{"model":"%s","candidateAccuracy":%s,"productionAccuracy":%s,"verdict":"%s","promoted":%s}\n' \
-  "$candidate_ref" "$candidate" "${production:-null}" "$verdict" "$promoted" | tee "$GATE_REPORT"
+printf '{"model":"%s","candidateAccuracy":%s,"baseline":"%s","productionAccuracy":%s,"verdict":"%s","promoted":%s}\n' \
+  "$candidate_ref" "$candidate" "$baseline" "${production:-null}" "$verdict" "$promoted" | tee "$GATE_REPORT"
 
 [ "$verdict" = pass ] || exit 3
