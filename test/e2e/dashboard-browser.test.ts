@@ -12,6 +12,7 @@ import { BALL_LABELS } from '../../src/data/index.js'
 import { openDatabase } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
 import { initBackend } from '../../src/model/backend/index.js'
+import { REPORTED_THRESHOLDS } from '../../src/model/index.js'
 import { promoteAlias, registerModel } from '../../src/registry/index.js'
 import { createApiClient, type ApiClient } from '../../src/web/src/lib/api-client.js'
 import { describeBallType } from '../../src/web/src/lib/ball-types.js'
@@ -302,6 +303,13 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     // The confusion counts in the metrics render as a table with one row per ball type.
     await card.getByText('Confusion matrix', { exact: true }).click()
     expect(await card.locator('table.confusion tbody tr').count()).toBe(BALL_LABELS.length)
+    // The review trade-off: every fixture scan has confidence 0.9, and 4 of the 16 are right.
+    await card.getByText('Review threshold trade-off', { exact: true }).click()
+    const thresholdRows = card
+      .locator('details', { hasText: 'Review threshold trade-off' })
+      .locator('tbody tr')
+    expect(await thresholdRows.count()).toBe(REPORTED_THRESHOLDS.length)
+    expect(await thresholdRows.last().innerText()).toMatch(/0\.90\s+100\.0%\s+25\.0%/)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'models-desktop.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()

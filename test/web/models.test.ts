@@ -147,6 +147,42 @@ describe('decodeModels', () => {
     expect(model?.perClassF1).toEqual(Object.fromEntries(labels.map((l) => [l, scored.perClass[l]?.f1])))
     expect(model?.confusion).toEqual({ labels, counts: scored.confusion })
     expect(model?.otherMetrics).toMatchObject({ n: 4, ece: scored.ece, temperature: 1.3 })
+    expect(model?.thresholds).toEqual(scored.byThreshold)
+    // Confidences 0.8, 0.7, 0.6 (the wrong one), 0.8: at 0.7 three scans count, all right; at 0.5 all four.
+    expect(model?.thresholds.find((t) => t.threshold === 0.7)).toEqual({
+      threshold: 0.7,
+      coverage: 0.75,
+      accuracy: 1,
+    })
+    expect(model?.thresholds.find((t) => t.threshold === 0.5)).toEqual({
+      threshold: 0.5,
+      coverage: 1,
+      accuracy: 0.75,
+    })
+  })
+
+  it('leaves out malformed threshold rows and keeps "none counted" as null', () => {
+    const [model] = decodeModels({
+      models: [
+        {
+          name: 'm',
+          version: 1,
+          metrics: {
+            accuracy: 0.5,
+            byThreshold: [
+              { threshold: 0.9, coverage: 0, accuracy: null },
+              { threshold: 0.5, coverage: 0.8, accuracy: 0.6 },
+              { threshold: 'high', coverage: 1, accuracy: 1 },
+              { threshold: 0.7, coverage: 0.5 },
+            ],
+          },
+        },
+      ],
+    })
+    expect(model?.thresholds).toEqual([
+      { threshold: 0.5, coverage: 0.8, accuracy: 0.6 },
+      { threshold: 0.9, coverage: 0, accuracy: null },
+    ])
   })
 
   it('rejects a model without a name', () => {

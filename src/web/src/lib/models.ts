@@ -33,6 +33,15 @@ export interface ModelVersion {
   images: ModelImage[]
   /** Confusion counts from the metrics (`confusion[true][predicted]`), drawn when no image is given. */
   confusion: ConfusionMatrix | null
+  /** Per review threshold: share of scans counted without review and how many of those are right. */
+  thresholds: ThresholdRow[]
+}
+
+export interface ThresholdRow {
+  threshold: number
+  coverage: number
+  /** Null when no scan reaches the threshold. */
+  accuracy: number | null
 }
 
 export interface ConfusionMatrix {
@@ -75,6 +84,23 @@ function evaluationOf(metrics: JsonObject): JsonObject {
     if (isJsonObject(nested) && firstKey(nested, ACCURACY_KEYS) !== undefined) return nested
   }
   return metrics
+}
+
+/** `byThreshold` as evaluations record it; rows that are not well-formed are left out. */
+function readThresholds(metrics: JsonObject): ThresholdRow[] {
+  const raw = metrics['byThreshold']
+  if (!Array.isArray(raw)) return []
+  const rows: ThresholdRow[] = []
+  for (const entry of raw) {
+    if (!isJsonObject(entry)) continue
+    const threshold = numberOrNull(entry['threshold'])
+    const coverage = numberOrNull(entry['coverage'])
+    const accuracy = numberOrNull(entry['accuracy'])
+    if (threshold === null || coverage === null) continue
+    if (accuracy === null && entry['accuracy'] !== null) continue
+    rows.push({ threshold, coverage, accuracy })
+  }
+  return rows.sort((a, b) => a.threshold - b.threshold)
 }
 
 function readConfusion(metrics: JsonObject): ConfusionMatrix | null {
@@ -183,6 +209,7 @@ function decodeModel(value: unknown, productionRef: string | null, servingRef: s
     otherMetrics: readOtherMetrics(metrics),
     images: readImages(obj),
     confusion: readConfusion(metrics),
+    thresholds: readThresholds(metrics),
   }
 }
 

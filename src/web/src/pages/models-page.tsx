@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
 import { ConfusionTable } from '../components/confusion-table.js'
+import { ThresholdTable } from '../components/threshold-table.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
@@ -129,6 +130,12 @@ function ModelCard({
                 ))}
             </tbody>
           </table>
+        </details>
+      )}
+      {model.thresholds.length > 0 && (
+        <details>
+          <summary>Review threshold trade-off</summary>
+          <ThresholdTable rows={model.thresholds} />
         </details>
       )}
       {model.confusion !== null && !model.images.some((image) => /confusion/i.test(image.title)) && (
