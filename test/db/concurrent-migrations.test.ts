@@ -1,36 +1,22 @@
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type DatabaseHandle } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
-import { pgUrl } from '../helpers/databases.js'
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl })
-  await client.connect()
-  try {
-    await client.query(text)
-  } finally {
-    await client.end()
-  }
-}
+import { createEmptyPgDatabase, pgUrl } from '../helpers/databases.js'
 
 // Replicas of one Deployment start together against an empty database: only one may apply the migrations.
 describe.runIf(pgUrl)('migrations on PostgreSQL', () => {
-  const name = `sportscan_migrate_${randomBytes(4).toString('hex')}`
-  let url: string
+  let database: Awaited<ReturnType<typeof createEmptyPgDatabase>>
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${name}`)
-    const u = new URL(pgUrl)
-    u.pathname = `/${name}`
-    url = u.toString()
+    database = await createEmptyPgDatabase()
   })
   afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await database.drop()
   })
 
   it('lets four processes start at once on an empty database, applying each migration once', async () => {
     const log = createSilentLogger()
+    const { url } = database
     const opened = await Promise.allSettled(
       Array.from({ length: 4 }, () => openDatabase({ driver: 'pg', url, poolSize: 2 }, log)),
     )

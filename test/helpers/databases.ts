@@ -27,19 +27,28 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
     const handle = await openDatabase(config, log)
     return { handle, config, dispose: () => handle.close() }
   }
-  const name = `sportscan_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
-  await adminQuery(`CREATE DATABASE ${name}`)
-  const url = new URL(pgUrl)
-  url.pathname = `/${name}`
-  const config: DbConfig = { driver: 'pg', url: url.toString(), poolSize: 8 }
+  const empty = await createEmptyPgDatabase()
+  const config: DbConfig = { driver: 'pg', url: empty.url, poolSize: 8 }
   const handle = await openDatabase(config, log)
   return {
     handle,
     config,
     async dispose() {
       await handle.close()
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await empty.drop()
     },
+  }
+}
+
+/** A throw-away database on the PostgreSQL server, not yet migrated: its URL and how to drop it. */
+export async function createEmptyPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sportscan_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  await adminQuery(`CREATE DATABASE ${name}`)
+  const url = new URL(pgUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   }
 }
 
