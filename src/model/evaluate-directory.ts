@@ -7,7 +7,7 @@ import type { Classifier } from './classifier.js'
 import { EmptyEvaluationError, EvaluationSourceError, UnknownClassError } from './errors.js'
 import { listClassFolderImages, listSplitSubsetImages, type LabelledFile } from './list-labelled-images.js'
 import type { ClassMetrics, ThresholdPoint } from './metrics.js'
-import { accuracyByThreshold, computeClassificationMetrics, REPORTED_THRESHOLDS } from './metrics.js'
+import { computeClassificationMetrics } from './metrics.js'
 import { writeConfusionMatrixPng } from './plots/confusion-matrix.js'
 
 export interface EvaluateDirectoryOptions {
@@ -79,7 +79,9 @@ export async function evaluateDirectory(
     actual.push(...batch.map((f) => labelIndex.get(f.label) ?? 0))
     options.onProgress?.({ done: probs.length, total: files.length })
   }
-  const metrics = computeClassificationMetrics(probs, actual, classifier.labels)
+  const metrics = computeClassificationMetrics(probs, actual, classifier.labels, {
+    ...(options.thresholds ? { extraThresholds: options.thresholds } : {}),
+  })
   const result: DirectoryEvaluation = {
     model: classifier.ref,
     n: metrics.n,
@@ -89,13 +91,7 @@ export async function evaluateDirectory(
     perClass: metrics.perClass,
     confusion: metrics.confusion,
     ece: metrics.ece,
-    byThreshold: options.thresholds?.length
-      ? accuracyByThreshold(
-          probs,
-          actual,
-          [...new Set([...REPORTED_THRESHOLDS, ...options.thresholds])].sort((a, b) => a - b),
-        )
-      : metrics.byThreshold,
+    byThreshold: metrics.byThreshold,
   }
   if (options.outDir) {
     await mkdir(options.outDir, { recursive: true })

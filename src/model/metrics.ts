@@ -95,13 +95,14 @@ export function perClassMetrics(confusion: readonly (readonly number[])[]): Clas
 }
 
 /**
- * Accuracy, macro-F1, per-class table, confusion matrix and ECE from predicted probabilities
- * (one array per sample, in `labels` order) and true class indices.
+ * Accuracy, macro-F1, per-class table, confusion matrix, ECE and the threshold table (REPORTED_THRESHOLDS plus
+ * `extraThresholds`) from predicted probabilities (one array per sample, in `labels` order) and true classes.
  */
 export function computeClassificationMetrics(
   probs: readonly ArrayLike<number>[],
   actual: readonly number[],
   labels: readonly string[],
+  options: { extraThresholds?: readonly number[] } = {},
 ): ClassificationMetrics {
   if (probs.length !== actual.length) {
     throw new ModelInputError(`${probs.length} predictions but ${actual.length} labels`)
@@ -128,6 +129,10 @@ export function computeClassificationMetrics(
     perClass,
     confusion,
     ece: expectedCalibrationError(probs, actual),
-    byThreshold: accuracyByThreshold(probs, actual),
+    byThreshold: accuracyByThreshold(
+      probs,
+      actual,
+      [...new Set([...REPORTED_THRESHOLDS, ...(options.extraThresholds ?? [])])].sort((a, b) => a - b),
+    ),
   }
 }
