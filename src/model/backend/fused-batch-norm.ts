@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs'
 import { heapF32 } from './dilate-rows.js'
-import { asWasmBackend } from './wasm-kernel-calls.js'
+import { asWasmBackend, callWasmKernel, release } from './wasm-kernel-calls.js'
 
 /**
- * Batch norm with per-channel statistics as one pass: y = (x - mean) * gain + offset, gain = scale /
- * sqrt(variance + epsilon) precomputed per channel. The stock wasm kernel was as slow as a convolution on
- * seed-cnn's layers. Statistics of any other shape go to the stock kernel.
+ * Batch norm with per-channel statistics as y = x * gain + shift, gain = scale / sqrt(variance + epsilon)
+ * and shift = offset - mean * gain precomputed per channel: two broadcast XNNPACK passes (SIMD, every
+ * thread), ~10x faster than one JavaScript loop over the wasm heap. The stock wasm kernel was as slow as a
+ * convolution on seed-cnn's layers. Statistics of any other shape go to the stock kernel.
  */
 export function createFusedBatchNorm(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -33,26 +34,22 @@ export function createFusedBatchNorm(stock: tf.KernelFunc): tf.KernelFunc {
       return stock(args)
     }
     const backend = asWasmBackend('FusedBatchNorm', kernelBackend)
-    const out = backend.makeOutput(x.shape, 'float32')
+    const gainInfo = backend.makeOutput([channels], 'float32')
+    const shiftInfo = backend.makeOutput([channels], 'float32')
     const means = heapF32(backend, mean)
     const variances = heapF32(backend, variance)
     const scales = scale === undefined ? undefined : heapF32(backend, scale)
     const offsets = offset === undefined ? undefined : heapF32(backend, offset)
-    const gain = new Float32Array(channels)
-    const centre = new Float32Array(channels)
-    const shift = new Float32Array(channels)
+    const gain = heapF32(backend, gainInfo)
+    const shift = heapF32(backend, shiftInfo)
     for (let c = 0; c < channels; c++) {
-      gain[c] = (scales?.[c] ?? 1) / Math.sqrt((variances[c] ?? 0) + epsilon)
-      centre[c] = means[c] ?? 0
-      shift[c] = offsets?.[c] ?? 0
+      const g = (scales?.[c] ?? 1) / Math.sqrt((variances[c] ?? 0) + epsilon)
+      gain[c] = g
+      shift[c] = (offsets?.[c] ?? 0) - (means[c] ?? 0) * g
     }
-    const xs = heapF32(backend, x)
-    const ys = heapF32(backend, out)
-    for (let base = 0; base < xs.length; base += channels) {
-      for (let c = 0; c < channels; c++) {
-        ys[base + c] = ((xs[base + c] ?? 0) - (centre[c] ?? 0)) * (gain[c] ?? 0) + (shift[c] ?? 0)
-      }
-    }
+    const scaled = callWasmKernel('Multiply', backend, { a: x, b: gainInfo })
+    const out = callWasmKernel('Add', backend, { a: scaled, b: shiftInfo })
+    release(backend, scaled, gainInfo, shiftInfo)
     return out
   }
 }
