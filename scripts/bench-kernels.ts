@@ -8,6 +8,7 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs'
+import { getArchitecture } from '../src/model/index.js'
 import { initBackend, type BackendName } from '../src/model/backend/index.js'
 
 const IMAGE_SIZE = 64
@@ -29,38 +30,9 @@ const { values } = parseArgs({
   },
 })
 
-/** seed-cnn as the issue describes it (the real registry lives in src/model/architectures/). */
-function buildSeedCnn(): tf.Sequential {
-  const model = tf.sequential()
-  const conv = (filters: number, first = false) =>
-    tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      ...(first ? { inputShape: [IMAGE_SIZE, IMAGE_SIZE, 3] } : {}),
-    })
-  model.add(conv(32, true))
-  model.add(tf.layers.batchNormalization())
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }))
-  model.add(tf.layers.dropout({ rate: 0.25 }))
-  for (const filters of [64, 64]) {
-    model.add(conv(filters))
-    model.add(tf.layers.batchNormalization())
-  }
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }))
-  model.add(tf.layers.dropout({ rate: 0.25 }))
-  for (let i = 0; i < 3; i++) {
-    model.add(conv(128))
-    model.add(tf.layers.batchNormalization())
-  }
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }))
-  model.add(tf.layers.dropout({ rate: 0.25 }))
-  model.add(tf.layers.flatten())
-  model.add(tf.layers.dense({ units: 512, activation: 'relu' }))
-  model.add(tf.layers.batchNormalization())
-  model.add(tf.layers.dropout({ rate: 0.5 }))
-  model.add(tf.layers.dense({ units: CLASSES, activation: 'softmax' }))
+/** seed-cnn from the architecture registry: the model `sportscan train` and the pipeline train. */
+function buildSeedCnn(): tf.LayersModel {
+  const model = getArchitecture('seed-cnn').build({ inputSize: IMAGE_SIZE, numClasses: CLASSES, seed: 1 })
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
   return model
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
+import { batchNormalization } from './batch-normalization.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape, intListParam, numberParam } from './params.js'
 
@@ -42,8 +43,7 @@ export const resnetSmall: Architecture = {
           kernelRegularizer: regularizer(),
         })
         .apply(x) as tf.SymbolicTensor
-    const bn = (x: tf.SymbolicTensor) =>
-      tf.layers.batchNormalization(BATCH_NORM).apply(x) as tf.SymbolicTensor
+    const bn = (x: tf.SymbolicTensor) => batchNormalization(BATCH_NORM).apply(x) as tf.SymbolicTensor
     const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor
 
     const input = tf.input({ shape: [inputSize, inputSize, 3] })

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
+import { batchNormalization } from './batch-normalization.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape } from './params.js'
 
@@ -27,7 +28,7 @@ export const seedCnn: Architecture = {
           kernelInitializer: init.kernel(),
         }),
       )
-      model.add(tf.layers.batchNormalization(BATCH_NORM))
+      model.add(batchNormalization(BATCH_NORM))
     }
     const poolAndDrop = () => {
       model.add(tf.layers.maxPooling2d({ poolSize: 2 }))
@@ -44,7 +45,7 @@ export const seedCnn: Architecture = {
     poolAndDrop()
     model.add(tf.layers.flatten())
     model.add(tf.layers.dense({ units: 512, activation: 'relu', kernelInitializer: init.kernel() }))
-    model.add(tf.layers.batchNormalization(BATCH_NORM))
+    model.add(batchNormalization(BATCH_NORM))
     model.add(tf.layers.dropout({ rate: 0.5 }))
     model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init.kernel() }))
     return model

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
+import { batchNormalization } from './batch-normalization.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape, intListParam, numberParam } from './params.js'
 
@@ -25,8 +26,7 @@ export const sepCnn: Architecture = {
     const weightDecay = numberParam(NAME, options, 'weightDecay', 0, { min: 0, max: 0.1 })
     const init = createInitializers(options.seed)
     const regularizer = () => (weightDecay > 0 ? tf.regularizers.l2({ l2: weightDecay }) : undefined)
-    const bn = (x: tf.SymbolicTensor) =>
-      tf.layers.batchNormalization(BATCH_NORM).apply(x) as tf.SymbolicTensor
+    const bn = (x: tf.SymbolicTensor) => batchNormalization(BATCH_NORM).apply(x) as tf.SymbolicTensor
     const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor
     const sepConv = (x: tf.SymbolicTensor, filters: number) =>
       tf.layers

@@ -5,3 +5,4 @@ export {
   type WasmGradientKernelName,
 } from './register-wasm-gradient-kernels.js'
 export { BackendUnavailableError, MissingKernelError, UnsupportedKernelInputError } from './errors.js'
+export { batchNormInTraining, type BatchNormInTraining } from './batch-norm-training.js'
