@@ -10,6 +10,7 @@ import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.
 import { MissingKernelError } from './errors.js'
 import { createFusedBatchNorm } from './fused-batch-norm.js'
 import { createFusedBatchNormGrad } from './fused-batch-norm-grad.js'
+import { createSharingIdentity } from './identity.js'
 import { maxPoolGrad } from './max-pool-grad.js'
 import { createMeanGrad } from './mean-grad.js'
 import { createLeadingAxesReduction } from './reduce-leading-axes.js'
@@ -17,7 +18,8 @@ import { createTile } from './tile.js'
 
 /**
  * Kernels we add to the wasm backend (Conv2DBackpropFilter, the depthwise backprops) or replace there with
- * faster ones (Conv2DBackpropInput, BatchMatMul, Tile, MaxPoolGrad, Sum, Mean, FusedBatchNorm), for training.
+ * faster ones (Conv2DBackpropInput, BatchMatMul, Tile, MaxPoolGrad, Sum, Mean, FusedBatchNorm, Identity), for
+ * training.
  */
 export const WASM_GRADIENT_KERNELS = [
   'Conv2DBackpropFilter',
@@ -30,6 +32,7 @@ export const WASM_GRADIENT_KERNELS = [
   'Sum',
   'Mean',
   'FusedBatchNorm',
+  'Identity',
   BATCH_NORM_GRAD_SUMS,
 ] as const
 export type WasmGradientKernelName = (typeof WASM_GRADIENT_KERNELS)[number]
@@ -66,6 +69,9 @@ function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undef
     case 'FusedBatchNorm':
       if (stock === undefined) throw new MissingKernelError(name)
       return createFusedBatchNorm(stock)
+    case 'Identity':
+      if (stock === undefined) throw new MissingKernelError(name)
+      return createSharingIdentity(stock)
     case BATCH_NORM_GRAD_SUMS:
       return batchNormGradSums
   }
