@@ -47,6 +47,7 @@ beforeAll(async () => {
 describe('MaxPoolGrad on wasm', () => {
   it.each([
     [[2, 8, 8, 3], 2, 2, 'valid'],
+    [[3, 4, 6, 8], 2, 2, 'same'],
     [[2, 9, 7, 4], 2, 2, 'same'],
     [[1, 9, 9, 2], 3, 2, 'same'],
     [[2, 7, 7, 3], 3, 1, 'valid'],
