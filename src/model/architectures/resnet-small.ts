@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
 import { batchNormalization } from './batch-normalization.js'
+import { dropout as dropoutLayer } from './dropout.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape, intListParam, numberParam } from './params.js'
 
@@ -59,7 +60,7 @@ export const resnetSmall: Architecture = {
       }
     })
     let head = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor
-    if (dropout > 0) head = tf.layers.dropout({ rate: dropout }).apply(head) as tf.SymbolicTensor
+    if (dropout > 0) head = dropoutLayer({ rate: dropout }).apply(head) as tf.SymbolicTensor
     const output = tf.layers
       .dense({
         units: numClasses,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
 import { batchNormalization } from './batch-normalization.js'
+import { dropout } from './dropout.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape } from './params.js'
 
@@ -32,7 +33,7 @@ export const seedCnn: Architecture = {
     }
     const poolAndDrop = () => {
       model.add(tf.layers.maxPooling2d({ poolSize: 2 }))
-      model.add(tf.layers.dropout({ rate: 0.25 }))
+      model.add(dropout({ rate: 0.25 }))
     }
     convBlock(32, true)
     poolAndDrop()
@@ -46,7 +47,7 @@ export const seedCnn: Architecture = {
     model.add(tf.layers.flatten())
     model.add(tf.layers.dense({ units: 512, activation: 'relu', kernelInitializer: init.kernel() }))
     model.add(batchNormalization(BATCH_NORM))
-    model.add(tf.layers.dropout({ rate: 0.5 }))
+    model.add(dropout({ rate: 0.5 }))
     model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init.kernel() }))
     return model
   },
