@@ -28,15 +28,17 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend: kernelBackend, att
   const dx = heapF32(backend, out)
   const xs = heapF32(backend, input)
   const dys = heapF32(backend, dy)
-  const isTiling =
-    filterHeight === strideHeight &&
-    filterWidth === strideWidth &&
+  const isTwoByTwoTiling =
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
     padInfo.top === 0 &&
     padInfo.left === 0 &&
     outHeight * strideHeight === inHeight &&
     outWidth * strideWidth === inWidth
-  if (isTiling) {
-    routeTiled(xs, dys, dx, info)
+  if (isTwoByTwoTiling) {
+    routeTwoByTwo(xs, dys, dx, info)
     return out
   }
   dx.fill(0)
@@ -77,53 +79,10 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend: kernelBackend, att
 }
 
 /**
- * The common case (2x2 windows, stride 2, even sizes): windows tile the input, so every input value belongs
- * to one window and dx is written once, without zero-filling it first and accumulating into it.
+ * The common case, 2x2 windows that tile the input (stride 2, even sizes): every input value belongs to one
+ * window, so dx is written once, without zero-filling it first and accumulating into it; unrolled, with
+ * four reads and four writes per value and no per-window state.
  */
-function routeTiled(
-  xs: Float32Array,
-  dys: Float32Array,
-  dx: Float32Array,
-  info: tf.backend_util.Conv2DInfo,
-): void {
-  const { batchSize, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth } = info
-  const rowStride = inWidth * channels
-  if (filterHeight === 2 && filterWidth === 2) {
-    routeTwoByTwo(xs, dys, dx, info)
-    return
-  }
-  const best = new Float32Array(channels)
-  const where = new Int32Array(channels)
-  for (let window = 0, dyBase = 0; window < batchSize * outHeight * outWidth; window++, dyBase += channels) {
-    const ox = window % outWidth
-    const rest = (window - ox) / outWidth
-    const oy = rest % outHeight
-    const b = (rest - oy) / outHeight
-    const corner = ((b * outHeight + oy) * filterHeight * inWidth + ox * filterWidth) * channels
-    best.fill(Number.NEGATIVE_INFINITY)
-    where.fill(-1)
-    for (let r = 0; r < filterHeight; r++) {
-      for (let col = 0; col < filterWidth; col++) {
-        const base = corner + r * rowStride + col * channels
-        for (let c = 0; c < channels; c++) {
-          const value = xs[base + c]!
-          dx[base + c] = 0
-          // Strictly greater: the first maximum in the window wins, as on the cpu backend; NaN never does.
-          if (value > best[c]!) {
-            best[c] = value
-            where[c] = base + c
-          }
-        }
-      }
-    }
-    for (let c = 0; c < channels; c++) {
-      const target = where[c]!
-      if (target >= 0) dx[target] = dys[dyBase + c]!
-    }
-  }
-}
-
-/** routeTiled unrolled for 2x2 windows: four reads and four writes per value, no per-window state. */
 function routeTwoByTwo(
   xs: Float32Array,
   dys: Float32Array,
@@ -146,7 +105,7 @@ function routeTwoByTwo(
         const b = xs[i1]!
         const d = xs[i2]!
         const e = xs[i3]!
-        // The first maximum in reading order wins, as in routeTiled; NaN and -Infinity never do.
+        // The first maximum in reading order wins, as in maxPoolGrad; NaN and -Infinity never do.
         let best = Number.NEGATIVE_INFINITY
         let at = -1
         if (a > best) {
