@@ -1,10 +1,10 @@
 /**
- * Training speed on the real training images: one epoch of `seed-cnn` (end to end on TF.js wasm with our
+ * Training speed on the real training images: epochs of `seed-cnn` (end to end on TF.js wasm with our
  * gradient kernels) and the production transfer run (frozen-backbone features on onnxruntime, then head epochs).
  * Usage: npm run bench:train -- [--data ../shared/datasets/sports-balls] [--split ../shared/datasets/sports-balls-split.json]
- *        [--images 1465] [--views 8] [--head-epochs 60] [--skip seed-cnn|transfer]
- * Prints seconds per epoch and ms per training image, and the ratio to PyTorch: measured on this machine at the
- * same time when a Python with torch is found (scripts/pytorch/seed_cnn_epoch.py; SPORTSCAN_PYTHON names the
+ *        [--images 1465] [--views 8] [--head-epochs 60] [--skip seed-cnn|transfer] [--rounds 2]
+ * Prints seconds per epoch and ms per training image, and the ratio to PyTorch: measured on this machine between
+ * our epochs (--rounds steady-state epochs after one warm-up) when a Python with torch is found (scripts/pytorch/seed_cnn_epoch.py; SPORTSCAN_PYTHON names the
  * interpreter, e.g. Debian's `apt-get install python3-torch` gives /usr/bin/python3), and always to the
  * issue's 23 s per epoch measured on this kind of machine.
  */
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     views: { type: 'string', default: '8' },
     'head-epochs': { type: 'string', default: '60' },
     skip: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '2' },
   },
 })
 const log = pino({ level: 'warn' })
@@ -74,18 +75,15 @@ async function measurePytorch(images: number): Promise<PytorchEpoch | undefined>
 }
 
 if (values.skip !== 'seed-cnn') {
-  // Measured first, so the two runs never share the cores.
-  const pytorch = await measurePytorch(files.length)
-  if (pytorch)
-    rows.push([
-      `seed-cnn 64px, PyTorch ${pytorch.torch}`,
-      String(files.length),
-      'epoch (2nd)',
-      fmt(pytorch.seconds),
-      fmt((pytorch.seconds * 1000) / files.length),
-      fmt(pytorch.seconds / ((PYTORCH_S_PER_EPOCH * files.length) / PYTORCH_TRAIN_IMAGES), 2),
-      '1.00',
-    ])
+  // PyTorch runs before our first epoch and after each one, never beside it, so each of our steady-state
+  // epochs is compared with the PyTorch runs just before and after it: shared machines drift over minutes.
+  const rounds = Math.max(1, Number(values.rounds))
+  const pytorch: PytorchEpoch[] = []
+  const measure = async () => {
+    const run = await measurePytorch(files.length)
+    if (run) pytorch.push(run)
+  }
+  await measure()
   const images = await load(64)
   const model = getArchitecture('seed-cnn').build({ inputSize: 64, numClasses: BALL_LABELS.length, seed: 1 })
   const result = await trainModel({
@@ -93,24 +91,53 @@ if (values.skip !== 'seed-cnn') {
     train: { images, labels },
     val: { images: [], labels: [] },
     augment: createAugmenter({}, 1),
-    params: { epochs: 2, batchSize: 32, earlyStoppingPatience: 0 },
+    // The first epoch includes kernel warm-up (wasm compilation, XNNPACK set-up); the rest are steady state.
+    params: { epochs: rounds + 1, batchSize: 32, earlyStoppingPatience: 0 },
     seed: 1,
     log,
+    onEpoch: pytorch.length > 0 ? measure : undefined,
   })
-  // The first epoch includes kernel warm-up (XNNPACK packing, wasm compilation); the second is steady state.
-  const epoch = result.history.at(-1)!.seconds
-  const perImage = (epoch * 1000) / images.length
   const pytorchPerImage = (PYTORCH_S_PER_EPOCH * 1000) / PYTORCH_TRAIN_IMAGES
-  rows.push([
-    'seed-cnn 64px, wasm',
-    String(images.length),
-    'epoch (2nd)',
-    fmt(epoch),
-    fmt(perImage),
-    fmt(perImage / pytorchPerImage, 2),
-    pytorch ? fmt(epoch / pytorch.seconds, 2) : 'no torch',
-  ])
-  rows.push(['', '', 'epoch at 1465 images', fmt((perImage * PYTORCH_TRAIN_IMAGES) / 1000), '', '', ''])
+  const ratios: number[] = []
+  for (let e = 1; e < result.history.length; e++) {
+    const epoch = result.history[e]!.seconds
+    const perImage = (epoch * 1000) / images.length
+    const around = [pytorch[e], pytorch[e + 1]].filter((p) => p !== undefined)
+    const reference = around.reduce((sum, p) => sum + p.seconds, 0) / Math.max(1, around.length)
+    if (around.length > 0) {
+      ratios.push(epoch / reference)
+      rows.push([
+        `seed-cnn 64px, PyTorch ${around[0]!.torch}`,
+        String(files.length),
+        `epochs around ours (${around.map((p) => fmt(p.seconds)).join(', ')})`,
+        fmt(reference),
+        fmt((reference * 1000) / files.length),
+        fmt(reference / ((PYTORCH_S_PER_EPOCH * files.length) / PYTORCH_TRAIN_IMAGES), 2),
+        '1.00',
+      ])
+    }
+    rows.push([
+      'seed-cnn 64px, wasm',
+      String(images.length),
+      `epoch ${e + 1}`,
+      fmt(epoch),
+      fmt(perImage),
+      fmt(perImage / pytorchPerImage, 2),
+      around.length > 0 ? fmt(epoch / reference, 2) : 'no torch',
+    ])
+  }
+  if (ratios.length > 1) {
+    const sorted = [...ratios].sort((x, y) => x - y)
+    rows.push([
+      '',
+      '',
+      'median ratio to PyTorch here',
+      '',
+      '',
+      '',
+      fmt(sorted[Math.floor(sorted.length / 2)]!, 2),
+    ])
+  }
   model.dispose()
 }
 
@@ -163,6 +190,6 @@ const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').l
 for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c]!)).join('  '))
 console.log(
   `(threads: ${threads}; "x PyTorch (23 s)": the issue's ${PYTORCH_S_PER_EPOCH} s per seed-cnn epoch on ${PYTORCH_TRAIN_IMAGES} images; ` +
-    '"x PyTorch here": the same model in PyTorch on this machine just before, on in-memory tensors without augmentation)',
+    '"x PyTorch here": the same model in PyTorch on this machine, the mean of its runs just before and after that epoch, on in-memory tensors without augmentation)',
 )
 process.exit(0)
