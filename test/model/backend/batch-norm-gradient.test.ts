@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
+import { maxAbsDifference } from './compare.js'
 
 // Our FusedBatchNorm and Mean gradients replace the stock ones on wasm only, so cpu gives the reference.
 
@@ -53,11 +54,7 @@ describe('batch-norm gradients on wasm', () => {
       expect(onWasm).toHaveLength(3)
       onWasm.forEach((grad, i) => {
         const reference = onCpu[i] ?? new Float32Array()
-        expect(grad.length).toBe(reference.length)
-        let maxError = 0
-        for (let k = 0; k < grad.length; k++)
-          maxError = Math.max(maxError, Math.abs((grad[k] ?? 0) - (reference[k] ?? 0)))
-        expect(maxError).toBeLessThanOrEqual(1e-4)
+        expect(maxAbsDifference(grad, reference)).toBeLessThanOrEqual(1e-4)
       })
     },
   )

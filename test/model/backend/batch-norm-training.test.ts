@@ -2,15 +2,9 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { batchNormInTraining, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
+import { maxAbsDifference } from './compare.js'
 
 const EPSILON = 1e-5
-
-function maxAbsDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length)
-  let max = 0
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] ?? 0) - (b[i] ?? 0)))
-  return max
-}
 
 interface Case {
   shape: number[]

@@ -3,6 +3,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import { describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
+import { maxAbsDifference } from './compare.js'
 
 // Its own file: vitest gives each file a fresh process, and the wasm thread count is fixed at the first start.
 describe('initBackend({ threads })', () => {
@@ -18,9 +19,6 @@ describe('initBackend({ threads })', () => {
     const onWasm = convolve()
     await initBackend({ preferred: 'cpu' })
     const onCpu = convolve()
-    let maxError = 0
-    for (let i = 0; i < onCpu.length; i++)
-      maxError = Math.max(maxError, Math.abs((onWasm[i] ?? 0) - (onCpu[i] ?? 0)))
-    expect(maxError).toBeLessThan(1e-4)
+    expect(maxAbsDifference(onWasm, onCpu)).toBeLessThan(1e-4)
   })
 })
