@@ -17,19 +17,29 @@ const Stock = tf.layers.batchNormalization().constructor as new (
  */
 class TrainingFusedBatchNormalization extends Stock {
   static className = 'BatchNormalization'
+  // Read once: getConfig() serialises the initialisers too, and call() runs on every training step.
+  private readonly fusable: { axis: number; epsilon: number; decay: number } | undefined
+
+  constructor(args?: BatchNormalizationArgs) {
+    super(args)
+    const config = this.getConfig()
+    const axis = typeof config['axis'] === 'number' ? config['axis'] : -1
+    this.fusable =
+      config['center'] === true && config['scale'] === true
+        ? { axis, epsilon: Number(config['epsilon']), decay: 1 - Number(config['momentum']) }
+        : undefined
+  }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs
-    const config = this.getConfig()
-    const axis = typeof config['axis'] === 'number' ? config['axis'] : -1
+    const fusable = this.fusable
     const weights = this.weights
     const isFusable =
       kwargs['training'] === true &&
       input !== undefined &&
+      fusable !== undefined &&
       (!Array.isArray(inputs) || inputs.length === 1) &&
-      config['center'] === true &&
-      config['scale'] === true &&
-      (axis === -1 || axis === input.rank - 1) &&
+      (fusable.axis === -1 || fusable.axis === input.rank - 1) &&
       weights.length === 4
     if (!isFusable) return super.call(inputs, kwargs)
     const [gamma, beta, movingMean, movingVariance] = weights as [
@@ -38,8 +48,7 @@ class TrainingFusedBatchNormalization extends Stock {
       tf.LayerVariable,
       tf.LayerVariable,
     ]
-    const epsilon = Number(config['epsilon'])
-    const decay = 1 - Number(config['momentum'])
+    const { epsilon, decay } = fusable
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormInTraining(
         input,

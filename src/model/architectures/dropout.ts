@@ -36,19 +36,25 @@ export function dropoutMultiplier(size: number, keep: number): Float32Array {
  */
 class FastMaskDropout extends Stock {
   static className = 'Dropout'
+  // Read once, not on every training step; undefined when the stock code must run.
+  private readonly fastRate: number | undefined
+
+  constructor(args: DropoutArgs) {
+    super(args)
+    const config = this.getConfig()
+    const rate = Number(config['rate'])
+    const isPlain = rate > 0 && rate < 1 && config['noiseShape'] == null && config['seed'] == null
+    this.fastRate = isPlain ? rate : undefined
+  }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs
-    const config = this.getConfig()
-    const rate = Number(config['rate'])
+    const rate = this.fastRate
     const isFast =
       kwargs['training'] === true &&
       input !== undefined &&
-      (!Array.isArray(inputs) || inputs.length === 1) &&
-      rate > 0 &&
-      rate < 1 &&
-      config['noiseShape'] == null &&
-      config['seed'] == null
+      rate !== undefined &&
+      (!Array.isArray(inputs) || inputs.length === 1)
     if (!isFast) return super.call(inputs, kwargs)
     return tf.tidy(() => tf.mul(input, tf.tensor(dropoutMultiplier(input.size, 1 - rate), input.shape)))
   }
