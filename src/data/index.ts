@@ -82,6 +82,7 @@ export {
   createAugmenter,
   DEFAULT_AUGMENT,
   NO_AUGMENT,
+  STRONG_AUGMENT,
   type AugmentParams,
   type Augmenter,
 } from './augment.js'

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml'
 import { PipelineOverrideError } from './errors.js'
 import type { ParamValue } from './pipeline-spec.js'
 
@@ -40,4 +41,24 @@ export function coerceOverride(override: ParsedOverride, type: unknown): ParamVa
     default:
       return raw
   }
+}
+
+/**
+ * A step param that is a map or a list (e.g. `train.architectureParams={widths: [32, 64], stemStride: 2}`):
+ * the value is YAML flow (JSON also reads as YAML), so it is written the way the pipeline file writes it.
+ */
+export function coerceStructuredOverride(override: ParsedOverride, type: 'object' | 'array'): unknown {
+  const what = type === 'object' ? 'a map such as {name: value}' : 'a list such as [1, 2]'
+  let value: unknown
+  try {
+    value = parseYaml(override.raw)
+  } catch {
+    throw new PipelineOverrideError(`${override.key}=${override.raw}`, `expected ${what}`)
+  }
+  const isList = Array.isArray(value)
+  const isMap = typeof value === 'object' && value !== null && !isList
+  if (type === 'object' ? !isMap : !isList) {
+    throw new PipelineOverrideError(`${override.key}=${override.raw}`, `expected ${what}`)
+  }
+  return value
 }

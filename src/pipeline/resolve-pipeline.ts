@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { PipelineOverrideError, PipelineSpecError } from './errors.js'
-import { coerceOverride, parseOverride } from './param-overrides.js'
+import { coerceOverride, coerceStructuredOverride, parseOverride } from './param-overrides.js'
 import { readPipelineSpec, type ParamValue, type PipelineSpec } from './pipeline-spec.js'
 import { formatSchemaErrors } from './schema-errors.js'
 import type { AnyStepType, StepTypeRegistry } from './step-type.js'
@@ -265,7 +265,11 @@ function applyStepOverrides(
     if (!schema) {
       throw new PipelineOverrideError(text, `step "${stepName}" (${type.name}) has no param "${param}"`)
     }
-    stepParams[param] = coerceOverride(override, (schema as { type?: unknown }).type)
+    const valueType = (schema as { type?: unknown }).type
+    stepParams[param] =
+      valueType === 'object' || valueType === 'array'
+        ? coerceStructuredOverride(override, valueType)
+        : coerceOverride(override, valueType)
   }
 }
 

@@ -5,6 +5,7 @@ import {
   DEFAULT_AUGMENT,
   InvalidAugmentParamsError,
   NO_AUGMENT,
+  STRONG_AUGMENT,
 } from '../../src/data/index.js'
 
 const size = 16
@@ -127,6 +128,25 @@ describe('createAugmenter', () => {
           expect(at(out, x + 1, y) - at(out, x, y)).toBeCloseTo(0.5 / size, 5)
       }
     }
+  })
+
+  test('the strong preset blanks a patch on about half the images; the default never does', () => {
+    // Cutout fills a square with one value; resampled noise almost never repeats a value 16 times.
+    const hasPatch = (img: Float32Array) => {
+      const counts = new Map<number, number>()
+      for (let i = 0; i < img.length; i += 3) counts.set(img[i] ?? 0, (counts.get(img[i] ?? 0) ?? 0) + 1)
+      return Math.max(...counts.values()) >= 16
+    }
+    const patched = (params: typeof DEFAULT_AUGMENT) => {
+      const augment = createAugmenter(params, 21)
+      return Array.from({ length: 40 }, (_, i) => hasPatch(augment(noiseImage(100 + i), size))).filter(
+        Boolean,
+      ).length
+    }
+    const strong = patched(STRONG_AUGMENT)
+    expect(strong).toBeGreaterThanOrEqual(10)
+    expect(strong).toBeLessThanOrEqual(30)
+    expect(patched(DEFAULT_AUGMENT)).toBe(0)
   })
 
   test('refuses out-of-range parameters and a wrongly sized image', () => {

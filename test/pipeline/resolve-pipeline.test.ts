@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
+  DEFAULT_PIPELINE_FILE,
   PipelineOverrideError,
   PipelineSpecError,
+  defaultStepTypes,
+  loadPipeline,
   parsePipelineSpec,
   resolvePipeline,
 } from '../../src/pipeline/index.js'
@@ -50,6 +53,22 @@ describe('resolvePipeline', () => {
     )
     expect(() => resolve(FAKE_PIPELINE, ['ghost.value=3'])).toThrow(/no step "ghost"/)
     expect(() => resolve(FAKE_PIPELINE, ['factor=0'])).toThrow(/params.factor: 0 is below the minimum 1/)
+  })
+
+  it('reads a map or list step param from --set as YAML flow, and refuses other shapes', async () => {
+    const load = (overrides: string[]) =>
+      loadPipeline(DEFAULT_PIPELINE_FILE, { stepTypes: defaultStepTypes(), overrides })
+    const pipeline = await load(['train.architectureParams={widths: [16, 32], stemStride: 2}'])
+    expect(pipeline.steps.find((s) => s.name === 'train')?.params).toMatchObject({
+      architectureParams: { widths: [16, 32], stemStride: 2 },
+    })
+    const json = await load(['train.architectureParams={"dropout": 0.5}'])
+    expect(json.steps.find((s) => s.name === 'train')?.params).toMatchObject({
+      architectureParams: { dropout: 0.5 },
+    })
+    await expect(load(['train.architectureParams=[1, 2]'])).rejects.toThrow(/expected a map/)
+    await expect(load(['train.architectureParams=stemStride'])).rejects.toThrow(/expected a map/)
+    await expect(load(['train.architectureParams={a: [1'])).rejects.toThrow(/expected a map/)
   })
 
   it('names an unknown step type', () => {

@@ -103,6 +103,55 @@ describe('the sports-ball-classification pipeline', () => {
     expect((await getModel(database.handle.db, 'sports-ball-cnn')).ref).toBe('sports-ball-cnn@1')
   })
 
+  it('passes the architecture its own params and trains with strong augmentation, mixup and warm-up', async ({
+    database,
+    tmpDir,
+    log,
+  }) => {
+    const data = await makeDataset(path.join(tmpDir, 'photos'))
+    const load = (architectureParams: string) =>
+      loadPipeline(DEFAULT_PIPELINE_FILE, {
+        stepTypes: defaultStepTypes(),
+        overrides: [
+          `data=${data}`,
+          'architecture=sep-cnn',
+          `train.architectureParams=${architectureParams}`,
+          'augmentation=strong',
+          'mixupAlpha=0.2',
+          'warmupEpochs=1',
+          'lrSchedule=cosine',
+          'imageSize=16',
+          'epochs=2',
+          'batchSize=4',
+          'valFraction=0.25',
+          'testFraction=0.25',
+          'promote=staging',
+        ],
+      })
+    const services = { home: path.join(tmpDir, 'home'), db: database.handle.db, log, codeVersion: 'test-sha' }
+
+    const refused = await runPipeline(await load('{stemStride: 5}'), services)
+    expect(refused.error?.message).toMatch(/stemStride/)
+
+    const run = await runPipeline(await load('{widths: [8, 12], stemStride: 1}'), services)
+    expect(run.error).toBeUndefined()
+    const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
+    expect(model.row.params).toMatchObject({
+      architectureParams: { widths: [8, 12], stemStride: 1 },
+      augmentation: 'strong',
+      mixupAlpha: 0.2,
+      warmupEpochs: 1,
+    })
+    const modelJson = JSON.parse(await readFile(path.join(model.artifactPath, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ class_name: string; config: { filters?: number } }> } }
+    }
+    const separableFilters = modelJson.modelTopology.config.layers
+      .filter((l) => l.class_name === 'SeparableConv2D')
+      .map((l) => l.config.filters)
+    // two separable convs per stage, one stage per width given
+    expect(separableFilters).toEqual([8, 8, 12, 12])
+  })
+
   it('trains by transfer from a backbone named in the params: frozen features, trained head, registered', async ({
     database,
     tmpDir,

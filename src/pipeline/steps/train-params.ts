@@ -8,6 +8,8 @@ export interface LoopStepParams {
   weightDecay: number
   labelSmoothing: number
   lrSchedule: 'plateau' | 'cosine'
+  warmupEpochs: number
+  mixupAlpha: number
   earlyStoppingPatience: number
   reduceLrPatience: number
   reduceLrFactor: number
@@ -21,6 +23,8 @@ export function loopParams(p: LoopStepParams): TrainParams {
     weightDecay: p.weightDecay,
     labelSmoothing: p.labelSmoothing,
     lrSchedule: p.lrSchedule,
+    warmupEpochs: p.warmupEpochs,
+    mixupAlpha: p.mixupAlpha,
     earlyStoppingPatience: p.earlyStoppingPatience,
     reduceLrPatience: p.reduceLrPatience,
     reduceLrFactor: p.reduceLrFactor,

@@ -1,6 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { BALL_LABELS, createAugmenter, deriveSeed, type PreprocessSpec } from '../../data/index.js'
+import {
+  BALL_LABELS,
+  STRONG_AUGMENT,
+  createAugmenter,
+  deriveSeed,
+  type PreprocessSpec,
+} from '../../data/index.js'
 import {
   ARTIFACT_FILES,
   saveModelArtifact,
@@ -21,7 +27,7 @@ interface TransferStepParams extends LoopStepParams {
   featureNodes: string
   views: number
   dropout: number
-  augmentation: 'default' | 'none'
+  augmentation: 'default' | 'strong' | 'none'
   seed: number
 }
 
@@ -52,7 +58,10 @@ export async function runTransfer(
     augment:
       p.augmentation === 'none'
         ? undefined
-        : createAugmenter({ scale: [0.5, 1], rotationDeg: 20 }, deriveSeed(p.seed, 'augment')),
+        : createAugmenter(
+            p.augmentation === 'strong' ? STRONG_AUGMENT : { scale: [0.5, 1], rotationDeg: 20 },
+            deriveSeed(p.seed, 'augment'),
+          ),
     seed: p.seed,
     log: ctx.log,
     signal: ctx.signal,

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Type } from 'typebox'
-import { BALL_LABELS, NO_AUGMENT, createAugmenter, deriveSeed } from '../../data/index.js'
+import { BALL_LABELS, NO_AUGMENT, STRONG_AUGMENT, createAugmenter, deriveSeed } from '../../data/index.js'
 import {
   ARTIFACT_FILES,
   getArchitecture,
@@ -21,7 +21,7 @@ import { readTensorStore, selectImages } from './tensor-store.js'
 
 export const trainStep = defineStep({
   name: 'train',
-  version: '3',
+  version: '4',
   description: 'train an architecture from the registry on the train subset, early-stopping on validation',
   inputs: { tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
@@ -32,6 +32,8 @@ export const trainStep = defineStep({
     {
       /** A registry architecture trained end to end, or `transfer`: a frozen backbone plus a trained head. */
       architecture: Type.String({ minLength: 1, default: 'seed-cnn' }),
+      /** The architecture's own options, e.g. `{ widths: [32, 64, 128], stemStride: 2 }`; the builder checks them. */
+      architectureParams: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
       /** transfer: catalogued npm backbone, local model.json (or folder) or http(s) URL of a layers model. */
       backbone: Type.String({ minLength: 1, default: 'nsfwjs:mobilenet_v2' }),
       /** transfer: comma-separated backbone layer names whose pooled outputs are the features. */
@@ -45,11 +47,18 @@ export const trainStep = defineStep({
       weightDecay: Type.Number({ minimum: 0, default: 0 }),
       labelSmoothing: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
       lrSchedule: Type.Union([Type.Literal('plateau'), Type.Literal('cosine')], { default: 'plateau' }),
+      /** Cosine: epochs of linear warm-up before the decay. */
+      warmupEpochs: Type.Number({ minimum: 0, default: 0 }),
+      /** Mixup's Beta(alpha, alpha); 0 turns it off. */
+      mixupAlpha: Type.Number({ minimum: 0, maximum: 10, default: 0 }),
       /** Epochs without a better validation accuracy before stopping; 0 disables early stopping. */
       earlyStoppingPatience: Type.Integer({ minimum: 0, default: 10 }),
       reduceLrPatience: Type.Integer({ minimum: 1, default: 3 }),
       reduceLrFactor: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5 }),
-      augmentation: Type.Union([Type.Literal('default'), Type.Literal('none')], { default: 'default' }),
+      /** `strong` adds wide crops, cutout and more colour change: the from-scratch recipe. */
+      augmentation: Type.Union([Type.Literal('default'), Type.Literal('strong'), Type.Literal('none')], {
+        default: 'default',
+      }),
       seed: Type.Integer({ default: 42 }),
     },
     { additionalProperties: false },
@@ -68,15 +77,13 @@ export const trainStep = defineStep({
     if (p.architecture === TRANSFER)
       return runTransfer(ctx, { params: p, backend, spec: store.spec, train, val })
     const model = getArchitecture(p.architecture).build({
+      ...p.architectureParams,
       inputSize: store.spec.size,
       numClasses: BALL_LABELS.length,
       seed: p.seed,
     })
     try {
-      const augment = createAugmenter(
-        p.augmentation === 'none' ? NO_AUGMENT : {},
-        deriveSeed(p.seed, 'augment'),
-      )
+      const augment = createAugmenter(AUGMENT_PRESETS[p.augmentation], deriveSeed(p.seed, 'augment'))
       const result = await trainModel({
         model,
         train,
@@ -125,6 +132,8 @@ export const trainStep = defineStep({
     }
   },
 })
+
+const AUGMENT_PRESETS = { default: {}, strong: STRONG_AUGMENT, none: NO_AUGMENT } as const
 
 function formatEpoch(m: EpochMetrics, epochs: number): string {
   const f = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-')
