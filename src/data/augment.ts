@@ -51,16 +51,14 @@ export const DEFAULT_AUGMENT: Readonly<AugmentParams> = Object.freeze({
  * and cutout on half the images. A network that learns from 1.5k photos without pretrained features needs them.
  */
 export const STRONG_AUGMENT: Readonly<AugmentParams> = Object.freeze({
+  ...DEFAULT_AUGMENT,
   rotationDeg: 25,
   scale: [0.35, 1] as [number, number],
   aspectRatio: [0.75, 1 / 0.75] as [number, number],
-  shift: 0.1,
-  flipProbability: 0.5,
   brightness: 0.2,
   contrast: 0.3,
   cutoutProbability: 0.5,
   cutoutSize: 0.3,
-  fill: 'reflect' as const,
 })
 
 /** Parameters that change nothing: the augmenter returns a copy of its input. */
