@@ -160,28 +160,28 @@ describe('the sports-ball-classification pipeline', () => {
     const data = await makeDataset(path.join(tmpDir, 'photos'))
     const backbone = path.join(tmpDir, 'backbone')
     await saveTinyBackbone(backbone)
-    const pipeline = await loadPipeline(DEFAULT_PIPELINE_FILE, {
-      stepTypes: defaultStepTypes(),
-      overrides: [
-        `data=${data}`,
-        'architecture=transfer',
-        `backbone=${backbone}`,
-        'featureNodes=block_a,block_b',
-        'views=2',
-        'imageSize=16',
-        'epochs=3',
-        'batchSize=4',
-        'valFraction=0.25',
-        'testFraction=0.25',
-        'promote=staging',
-      ],
-    })
-    const run = await runPipeline(pipeline, {
-      home: path.join(tmpDir, 'home'),
-      db: database.handle.db,
-      log,
-      codeVersion: 'test-sha',
-    })
+    const overrides = [
+      `data=${data}`,
+      'architecture=transfer',
+      `backbone=${backbone}`,
+      'featureNodes=block_a,block_b',
+      'views=2',
+      'imageSize=16',
+      'epochs=3',
+      'batchSize=4',
+      'valFraction=0.25',
+      'testFraction=0.25',
+      'promote=staging',
+    ]
+    const load = (extra: string[] = []) =>
+      loadPipeline(DEFAULT_PIPELINE_FILE, {
+        stepTypes: defaultStepTypes(),
+        overrides: [...overrides, ...extra],
+      })
+    const services = { home: path.join(tmpDir, 'home'), db: database.handle.db, log, codeVersion: 'test-sha' }
+    const refused = await runPipeline(await load(['train.architectureParams={widths: [8]}']), services)
+    expect(refused.error?.message).toMatch(/architectureParams\.widths" does not apply/)
+    const run = await runPipeline(await load(), services)
     expect(run.error).toBeUndefined()
     const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
     expect(model.row).toMatchObject({

@@ -7,6 +7,7 @@ import {
   ARTIFACT_FILES,
   getArchitecture,
   initBackend,
+  InvalidArchitectureParamError,
   saveModelArtifact,
   trainModel,
   writeLearningCurvesPng,
@@ -74,8 +75,18 @@ export const trainStep = defineStep({
     ctx.progress(
       `${p.architecture} on ${backend}: ${train.images.length} train, ${val.images.length} validation images at ${store.spec.size}x${store.spec.size}`,
     )
-    if (p.architecture === TRANSFER)
+    if (p.architecture === TRANSFER) {
+      // Silently ignoring them would train something other than what the user asked for.
+      const [ignored] = Object.keys(p.architectureParams)
+      if (ignored !== undefined) {
+        throw new InvalidArchitectureParamError(
+          TRANSFER,
+          `architectureParams.${ignored}`,
+          'does not apply: a transfer run takes backbone, featureNodes, views and dropout',
+        )
+      }
       return runTransfer(ctx, { params: p, backend, spec: store.spec, train, val })
+    }
     const model = getArchitecture(p.architecture).build({
       ...p.architectureParams,
       inputSize: store.spec.size,
