@@ -20,7 +20,7 @@ export interface FeatureRunner {
 }
 
 /**
- * Returns a function that maps images to the extractor's feature vectors. The frozen backbone only runs
+ * Returns a function that maps images to the extractor's outputs (flattened, one array per image). The frozen backbone only runs
  * forward, so it runs on onnxruntime (our exporter's graph, ~8x faster than TF.js wasm on this CNN); when
  * the graph cannot be exported or loaded, TF.js runs it instead, with the same numbers to 1e-4.
  */
@@ -29,12 +29,21 @@ export async function createFeatureRunner(
   options: ExtractFeaturesOptions,
 ): Promise<FeatureRunner> {
   const batchSize = options.batchSize ?? 16
+  // Feature maps (a conv head's input) leave flattened: ONNX export wants one [batch, n] output.
+  const output = extractor.outputs[0]!
+  const model =
+    output.shape.length > 2
+      ? tf.model({
+          inputs: extractor.inputs,
+          outputs: tf.layers.flatten().apply(output) as tf.SymbolicTensor,
+        })
+      : extractor
   const [, h, w, c] = extractor.inputs[0]!.shape as number[]
   const pixels = (h ?? 0) * (w ?? 0) * (c ?? 0)
-  const size = extractor.outputs[0]!.shape[1] as number
+  const size = model.outputs[0]!.shape[1] as number
   let session: ort.InferenceSession | undefined
   try {
-    session = await ort.InferenceSession.create(exportOnnx(extractor), {
+    session = await ort.InferenceSession.create(exportOnnx(model), {
       intraOpNumThreads: options.threads ?? 2,
       interOpNumThreads: 1,
     })
@@ -55,7 +64,7 @@ export async function createFeatureRunner(
         })
         values = result[session.outputNames[0]!]!.data as Float32Array
       } else {
-        const y = tf.tidy(() => extractor.predict(tf.tensor4d(flat, [chunk.length, h!, w!, c!])) as tf.Tensor)
+        const y = tf.tidy(() => model.predict(tf.tensor4d(flat, [chunk.length, h!, w!, c!])) as tf.Tensor)
         values = (await y.data()) as Float32Array
         y.dispose()
       }

@@ -12,7 +12,13 @@ import {
 } from '../train-loop.js'
 import { catalogCredit } from './backbone-catalog.js'
 import { createFeatureRunner } from './extract-features.js'
-import { buildFeatureExtractor, buildHead, composeClassifier } from './feature-model.js'
+import {
+  buildConvHead,
+  buildFeatureExtractor,
+  buildHead,
+  composeClassifier,
+  type HeadKind,
+} from './feature-model.js'
 import { loadBackbone } from './load-backbone.js'
 
 export interface TransferParams extends TrainParams {
@@ -24,6 +30,10 @@ export interface TransferParams extends TrainParams {
   views?: number
   /** Head dropout; default 0.3. */
   dropout?: number
+  /** `linear` (default): pooled features of every node; `conv`: a small conv net on one node's feature map. */
+  head?: HeadKind
+  /** Conv head: filters of its first conv; default 128. */
+  headWidth?: number
 }
 
 export interface TransferOptions {
@@ -62,8 +72,10 @@ export async function trainTransfer(options: TransferOptions): Promise<TransferR
   if (!Number.isInteger(views) || views < 1)
     throw new ModelInputError(`views must be a positive integer, got ${views}`)
   const backbone = await loadBackbone(params.backbone, { inputSize: options.inputSize })
-  const extractor = buildFeatureExtractor(backbone, params.featureNodes, params.backbone)
-  const featureSize = extractor.outputs[0]!.shape[1] as number
+  const headKind = params.head ?? 'linear'
+  const extractor = buildFeatureExtractor(backbone, params.featureNodes, params.backbone, headKind)
+  const featureShape = extractor.outputs[0]!.shape.slice(1) as number[]
+  const featureSize = featureShape.reduce((a, b) => a * b, 1)
   const runner = await createFeatureRunner(extractor, {
     log,
     signal: options.signal,
@@ -98,11 +110,11 @@ export async function trainTransfer(options: TransferOptions): Promise<TransferR
   const featureSeconds = (performance.now() - started) / 1000
   log.info({ featureSize, views, featureSeconds, runtime: runner.runtime }, 'backbone features ready')
 
-  const head = buildHead(featureSize, {
-    numClasses: options.numClasses,
-    dropout: params.dropout ?? 0.3,
-    seed: options.seed,
-  })
+  const headOptions = { numClasses: options.numClasses, dropout: params.dropout ?? 0.3, seed: options.seed }
+  const head =
+    headKind === 'conv'
+      ? buildConvHead(featureShape, { ...headOptions, width: params.headWidth })
+      : buildHead(featureSize, headOptions)
   const plain = trainViews.map((v) => v[0]!)
   const viewsOf = new Map(plain.map((f, i) => [f, trainViews[i]!]))
   const pick = createSeededRandom(deriveSeed(options.seed, 'views'))

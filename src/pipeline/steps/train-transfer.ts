@@ -25,6 +25,7 @@ interface TransferStepParams extends LoopStepParams {
   architecture: string
   backbone: string
   featureNodes: string
+  head: 'linear' | 'conv'
   views: number
   dropout: number
   augmentation: 'default' | 'strong' | 'none'
@@ -77,6 +78,7 @@ export async function runTransfer(
     params: {
       backbone: p.backbone,
       featureNodes,
+      head: p.head,
       views: p.augmentation === 'none' ? 1 : p.views,
       dropout: p.dropout,
       ...loopParams(p),
@@ -103,6 +105,7 @@ export async function runTransfer(
         backbone: {
           source: p.backbone,
           featureNodes,
+          head: p.head,
           featureSize: result.featureSize,
           credit: result.credit ?? null,
         },

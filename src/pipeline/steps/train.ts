@@ -39,6 +39,8 @@ export const trainStep = defineStep({
       backbone: Type.String({ minLength: 1, default: 'nsfwjs:mobilenet_v2' }),
       /** transfer: comma-separated backbone layer names whose pooled outputs are the features. */
       featureNodes: Type.String({ minLength: 1, default: 'block_13_expand_relu,block_12_add,block_14_add' }),
+      /** transfer: `linear` on pooled features of every node, or `conv` (two separable convs) on one node's map. */
+      head: Type.Union([Type.Literal('linear'), Type.Literal('conv')], { default: 'linear' }),
       /** transfer: feature sets per training image (the plain image plus augmented copies). */
       views: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
       dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0.3 }),

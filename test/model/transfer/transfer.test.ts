@@ -20,6 +20,26 @@ function batch(images: Float32Array[], size: number): tf.Tensor4D {
   return tf.tensor4d(flat, [images.length, size, size, 3])
 }
 
+/** Largest gap between TF.js's probabilities and those of the model exported to ONNX, on 16 px images. */
+async function onnxDifference(
+  model: tf.LayersModel,
+  images: Float32Array[],
+  probs: tf.Tensor,
+): Promise<number> {
+  const session = await ort.InferenceSession.create(exportOnnx(model))
+  const out = await session.run({
+    [session.inputNames[0]!]: new ort.Tensor('float32', batch(images, 16).dataSync() as Float32Array, [
+      images.length,
+      16,
+      16,
+      3,
+    ]),
+  })
+  await session.release()
+  const onnxProbs = out[session.outputNames[0]!]!.data as Float32Array
+  return Math.max(...probs.dataSync().map((p, i) => Math.abs(p - onnxProbs[i]!)))
+}
+
 describe('loadBackbone', () => {
   test('loads a layers model from a folder or its model.json, rebuilt for another input size, weights intact', async ({
     tmpDir,
@@ -113,15 +133,58 @@ describe('trainTransfer', () => {
     const predicted = Array.from(probs.argMax(-1).dataSync())
     expect(predicted.filter((p, i) => p === test.labels[i]).length).toBeGreaterThanOrEqual(8)
 
-    const session = await ort.InferenceSession.create(exportOnnx(model))
-    const flat = batch(test.images, 16).dataSync() as Float32Array
-    const out = await session.run({
-      [session.inputNames[0]!]: new ort.Tensor('float32', flat, [9, 16, 16, 3]),
+    expect(await onnxDifference(model, test.images, probs)).toBeLessThanOrEqual(1e-4)
+    model.dispose()
+  })
+
+  test('a conv head trains on one feature map; the classifier stays one flat model, same on ONNX', async ({
+    tmpDir,
+    log,
+  }) => {
+    await saveTinyBackbone(tmpDir)
+    const backbone = await loadBackbone(tmpDir, { inputSize: 16 })
+    expect(buildFeatureExtractor(backbone, ['block_b'], 'tiny', 'conv').outputs[0]!.shape).toEqual([
+      null,
+      8,
+      8,
+      8,
+    ])
+    expect(() => buildFeatureExtractor(backbone, ['block_a', 'block_b'], 'tiny', 'conv')).toThrow(
+      /one feature map; 2 nodes/,
+    )
+    const result = await trainTransfer({
+      inputSize: 16,
+      numClasses: 3,
+      train: colourSquares(8, 16, 1),
+      val: colourSquares(4, 16, 2),
+      augment: createAugmenter({ rotationDeg: 10 }, 5),
+      seed: 1,
+      log,
+      params: {
+        backbone: tmpDir,
+        featureNodes: ['block_b'],
+        head: 'conv',
+        headWidth: 8,
+        views: 2,
+        epochs: 20,
+        batchSize: 8,
+        learningRate: 0.01,
+        earlyStoppingPatience: 0,
+      },
     })
-    const onnxProbs = out[session.outputNames[0]!]!.data as Float32Array
-    const tfProbs = probs.dataSync()
-    expect(Math.max(...tfProbs.map((p, i) => Math.abs(p - onnxProbs[i]!)))).toBeLessThanOrEqual(1e-4)
-    await session.release()
+    // the whole 8x8x8 map of block_b, not its pooled 8 channels
+    expect(result.featureSize).toBe(512)
+    expect(result.runtime).toBe('onnxruntime')
+    const model = result.model
+    const names = model.layers.map((l) => l.name)
+    expect(names).toEqual(expect.arrayContaining(['block_b', 'head_conv1', 'head_conv2', 'head_classifier']))
+    expect(names).not.toContain('pool_b')
+    const test = colourSquares(3, 16, 9)
+    const probs = model.predict(batch(test.images, 16)) as tf.Tensor
+    const predicted = Array.from(probs.argMax(-1).dataSync())
+    expect(predicted.filter((p, i) => p === test.labels[i]).length).toBeGreaterThanOrEqual(7)
+
+    expect(await onnxDifference(model, test.images, probs)).toBeLessThanOrEqual(1e-4)
     model.dispose()
   })
 })
