@@ -155,7 +155,9 @@ if (values.skip !== 'transfer') {
     log,
     params: {
       backbone: 'nsfwjs:mobilenet_v2',
-      featureNodes: ['block_13_expand_relu', 'block_12_add', 'block_14_add'],
+      // The pipeline's defaults: one feature map, conv head.
+      featureNodes: ['block_13_expand_relu'],
+      head: 'conv',
       views,
       epochs,
       batchSize: 64,
@@ -165,7 +167,7 @@ if (values.skip !== 'transfer') {
   const headEpoch = result.seconds / Math.max(1, result.history.length)
   const featureMs = (result.featureSeconds * 1000) / (images.length * views)
   rows.push([
-    `transfer 224px (${result.runtime})`,
+    `transfer 224px, conv head (${result.runtime})`,
     String(images.length),
     `features x${views} views`,
     fmt(result.featureSeconds),
