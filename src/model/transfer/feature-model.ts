@@ -63,7 +63,9 @@ export interface HeadOptions {
 export function buildHead(featureSize: number, options: HeadOptions): tf.LayersModel {
   const input = tf.input({ shape: [featureSize], name: 'head_input' })
   // Momentum 0.9: a head sees only ~20 steps per epoch, too few for the default 0.99 to settle its statistics.
-  const x = tf.layers.batchNormalization({ name: 'head_norm', momentum: 0.9 }).apply(input) as tf.SymbolicTensor
+  const x = tf.layers
+    .batchNormalization({ name: 'head_norm', momentum: 0.9 })
+    .apply(input) as tf.SymbolicTensor
   return tf.model({ inputs: input, outputs: classify(x, options), name: 'head' })
 }
 
