@@ -20,9 +20,9 @@ export interface FeatureRunner {
 }
 
 /**
- * Returns a function that maps images to the extractor's outputs (flattened, one array per image). The frozen backbone only runs
- * forward, so it runs on onnxruntime (our exporter's graph, ~8x faster than TF.js wasm on this CNN); when
- * the graph cannot be exported or loaded, TF.js runs it instead, with the same numbers to 1e-4.
+ * Returns a function that maps images to the extractor's outputs (flattened, one array per image). The frozen
+ * backbone only runs forward, so it runs on onnxruntime (our exporter's graph, ~8x faster than TF.js wasm on this
+ * CNN); when the graph cannot be exported or loaded, TF.js runs it instead, with the same numbers to 1e-4.
  */
 export async function createFeatureRunner(
   extractor: tf.LayersModel,

@@ -142,7 +142,8 @@ export function stepPodParts(options: RenderOptions) {
     ...(options.configMap ? { envFrom: [{ configMapRef: { name: options.configMap } }] } : {}),
     env,
     volumeMounts,
-    resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+    // The default conv head keeps 8 views of 14x14x576 feature maps in memory: ~6.3 GB at its peak.
+    resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '12Gi' } },
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
