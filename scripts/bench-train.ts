@@ -14,7 +14,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pino from 'pino'
-import { BALL_LABELS, createAugmenter, mapConcurrent, preprocessImage } from '../src/data/index.js'
+import {
+  BALL_LABELS,
+  FROZEN_BACKBONE_AUGMENT,
+  createAugmenter,
+  mapConcurrent,
+  preprocessImage,
+} from '../src/data/index.js'
 import { getArchitecture, initBackend, trainModel, trainTransfer } from '../src/model/index.js'
 
 const PYTORCH_S_PER_EPOCH = 23
@@ -150,7 +156,7 @@ if (values.skip !== 'transfer') {
     numClasses: BALL_LABELS.length,
     train: { images, labels },
     val: { images: [], labels: [] },
-    augment: createAugmenter({ scale: [0.5, 1], rotationDeg: 20 }, 1),
+    augment: createAugmenter(FROZEN_BACKBONE_AUGMENT, 1),
     seed: 1,
     log,
     params: {

@@ -47,6 +47,16 @@ export const DEFAULT_AUGMENT: Readonly<AugmentParams> = Object.freeze({
 })
 
 /**
+ * Views for a frozen backbone: each is computed once and reused, so they should differ more than the
+ * default's (crops down to half the area, rotation up to 20 degrees).
+ */
+export const FROZEN_BACKBONE_AUGMENT: Readonly<AugmentParams> = Object.freeze({
+  ...DEFAULT_AUGMENT,
+  rotationDeg: 20,
+  scale: [0.5, 1] as [number, number],
+})
+
+/**
  * The from-scratch recipe: random-resized crops down to a third of the area, wider rotation and colour changes,
  * and cutout on half the images. A network that learns from 1.5k photos without pretrained features needs them.
  */

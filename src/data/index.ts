@@ -81,6 +81,7 @@ export {
 export {
   createAugmenter,
   DEFAULT_AUGMENT,
+  FROZEN_BACKBONE_AUGMENT,
   NO_AUGMENT,
   STRONG_AUGMENT,
   type AugmentParams,

@@ -48,17 +48,15 @@ export function coerceOverride(override: ParsedOverride, type: unknown): ParamVa
  * the value is YAML flow (JSON also reads as YAML), so it is written the way the pipeline file writes it.
  */
 export function coerceStructuredOverride(override: ParsedOverride, type: 'object' | 'array'): unknown {
-  const what = type === 'object' ? 'a map such as {name: value}' : 'a list such as [1, 2]'
   let value: unknown
   try {
     value = parseYaml(override.raw)
   } catch {
-    throw new PipelineOverrideError(`${override.key}=${override.raw}`, `expected ${what}`)
+    value = undefined
   }
   const isList = Array.isArray(value)
   const isMap = typeof value === 'object' && value !== null && !isList
-  if (type === 'object' ? !isMap : !isList) {
-    throw new PipelineOverrideError(`${override.key}=${override.raw}`, `expected ${what}`)
-  }
-  return value
+  if (type === 'object' ? isMap : isList) return value
+  const what = type === 'object' ? 'a map such as {name: value}' : 'a list such as [1, 2]'
+  throw new PipelineOverrideError(`${override.key}=${override.raw}`, `expected ${what}`)
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   BALL_LABELS,
+  FROZEN_BACKBONE_AUGMENT,
   STRONG_AUGMENT,
   createAugmenter,
   deriveSeed,
@@ -55,12 +56,11 @@ export async function runTransfer(
     numClasses: BALL_LABELS.length,
     train: run.train,
     val: run.val,
-    // Wider crops than the end-to-end default: a frozen backbone sees each view once, so views should differ.
     augment:
       p.augmentation === 'none'
         ? undefined
         : createAugmenter(
-            p.augmentation === 'strong' ? STRONG_AUGMENT : { scale: [0.5, 1], rotationDeg: 20 },
+            p.augmentation === 'strong' ? STRONG_AUGMENT : FROZEN_BACKBONE_AUGMENT,
             deriveSeed(p.seed, 'augment'),
           ),
     seed: p.seed,
