@@ -81,6 +81,14 @@ export function toImageError(err: unknown, maxPixels: number): Error {
   if (/unsupported image format/i.test(message)) {
     return new ImageDecodeError('unrecognised image format', err)
   }
-  if (/missing|no such file/i.test(message)) return new ImageDecodeError(message, err)
-  return new ImageDecodeError(message.replace(/^Input (buffer|file) /i, ''), err)
+  // libvips keeps one process-wide error buffer, so under concurrent decodes the detail sharp appends can be
+  // empty or another image's: a failed header read is named by what it means, without that detail.
+  if (/has corrupt header/i.test(message)) return new ImageDecodeError('truncated or corrupt header', err)
+  if (/missing|no such file/i.test(message)) return new ImageDecodeError(firstLine(message), err)
+  return new ImageDecodeError(firstLine(message).replace(/^Input (buffer|file) /i, ''), err)
+}
+
+/** libvips repeats its decoder's complaints line after line; the first says what went wrong. */
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0]?.trim() ?? message
 }
