@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { PreprocessSpec } from '../data/index.js'
 import { ModelArtifactError } from './errors.js'
+import { checkViews, FULL_VIEW, isFullViewOnly, type TestTimeView } from './test-time-views.js'
 
 /** File names inside a model artifact folder; the registry and the API read the same names. */
 export const ARTIFACT_FILES = {
@@ -11,6 +12,7 @@ export const ARTIFACT_FILES = {
   labels: 'labels.json',
   preprocess: 'preprocess.json',
   calibration: 'calibration.json',
+  views: 'views.json',
   metrics: 'metrics.json',
   metadata: 'metadata.json',
   confusionMatrix: 'confusion-matrix.png',
@@ -28,6 +30,8 @@ export interface ModelArtifactInput {
   preprocess: PreprocessSpec
   /** Temperature fitted on validation data; omitted means uncalibrated (T = 1). */
   temperature?: number
+  /** Test-time views each answer combines; omitted means the whole image once. */
+  views?: readonly TestTimeView[]
   /** Any JSON-serialisable metrics, written as metrics.json. */
   metrics?: unknown
   metadata?: ModelMetadata
@@ -38,6 +42,8 @@ export interface ArtifactSidecar {
   labels: string[]
   preprocess: PreprocessSpec
   temperature: number
+  /** The whole image once unless the artifact has a views file. */
+  views: readonly TestTimeView[]
   metadata?: ModelMetadata
 }
 
@@ -84,6 +90,7 @@ export async function saveModelArtifact(dir: string, input: ModelArtifactInput):
       ARTIFACT_FILES.calibration,
       input.temperature === undefined ? undefined : { temperature: input.temperature },
     ],
+    [ARTIFACT_FILES.views, input.views && !isFullViewOnly(input.views) ? input.views : undefined],
     [ARTIFACT_FILES.metrics, input.metrics],
     [ARTIFACT_FILES.metadata, input.metadata],
   ]
@@ -152,10 +159,11 @@ export async function readLayersModelArtifacts(
 
 /** Reads labels, preprocessing spec, calibration and metadata of an artifact folder. */
 export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar> {
-  const [labels, preprocess, calibration, metadata] = await Promise.all([
+  const [labels, preprocess, calibration, views, metadata] = await Promise.all([
     readJson(dir, ARTIFACT_FILES.labels),
     readJson(dir, ARTIFACT_FILES.preprocess),
     readJson(dir, ARTIFACT_FILES.calibration, true),
+    readJson(dir, ARTIFACT_FILES.views, true),
     readJson(dir, ARTIFACT_FILES.metadata, true),
   ])
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string')) {
@@ -187,10 +195,14 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
     }
     temperature = calibration.temperature
   }
+  const viewsProblem = views === undefined ? undefined : checkViews(views)
+  if (viewsProblem) throw new ModelArtifactError(dir, `${ARTIFACT_FILES.views} ${viewsProblem}`)
   const sidecar: ArtifactSidecar = {
     labels: labels.filter((l): l is string => typeof l === 'string'),
     preprocess: { size: preprocess.size, fit: preprocess.fit },
     temperature,
+    views:
+      views === undefined ? FULL_VIEW : (views as TestTimeView[]).map(({ crop, flip }) => ({ crop, flip })),
   }
   if (metadata !== undefined) {
     if (

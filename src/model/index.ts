@@ -15,6 +15,16 @@ export {
   type LoadClassifierOptions,
   type LayersClassifierOptions,
 } from './load-classifier.js'
+export {
+  TEST_VIEW_PRESETS,
+  FULL_VIEW,
+  isFullViewOnly,
+  renderView,
+  combineViews,
+  withTestTimeViews,
+  type TestTimeView,
+  type TestViewPreset,
+} from './test-time-views.js'
 export { getArchitecture, listArchitectures } from './architectures/registry.js'
 export type { Architecture, ArchitectureOptions } from './architectures/architecture.js'
 export {

@@ -5,6 +5,7 @@ import { CHANNELS } from '../data/index.js'
 import { loadLayersModelFromDir, readArtifactSidecar } from './artifact.js'
 import type { Classifier } from './classifier.js'
 import { ModelArtifactError, ModelInputError } from './errors.js'
+import { isFullViewOnly, withTestTimeViews, type TestTimeView } from './test-time-views.js'
 
 export interface LoadClassifierOptions {
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
@@ -45,17 +46,30 @@ export interface LayersClassifierOptions {
   labels: readonly string[]
   preprocess: { size: number; fit: 'stretch' | 'cover' }
   temperature?: number
+  /** Test-time views each answer combines; default the whole image once. */
+  views?: readonly TestTimeView[]
   log?: Logger
 }
 
 /** Wraps an in-memory softmax model as a Classifier; the Classifier owns (and disposes) the model. */
 export function createLayersClassifier(model: tf.LayersModel, options: LayersClassifierOptions): Classifier {
+  const { views } = options
+  if (!views || isFullViewOnly(views)) return createSingleViewClassifier(model, options)
+  const raw = createSingleViewClassifier(model, { ...options, temperature: 1 })
+  return withTestTimeViews(raw, views, options.temperature ?? 1)
+}
+
+function createSingleViewClassifier(model: tf.LayersModel, options: LayersClassifierOptions): Classifier {
   const { ref, preprocess } = options
   const labels = Object.freeze([...options.labels])
   const temperature = options.temperature ?? 1
   const pixels = preprocess.size * preprocess.size * CHANNELS
   let isDisposed = false
-  options.log?.debug({ ref, labels: labels.length, size: preprocess.size, temperature }, 'classifier loaded')
+  const views = options.views?.length ?? 1
+  options.log?.debug(
+    { ref, labels: labels.length, size: preprocess.size, temperature, views },
+    'classifier loaded',
+  )
   return {
     ref,
     labels,

@@ -8,6 +8,7 @@ import {
   loadPipeline,
   runPipeline,
 } from '../../src/pipeline/index.js'
+import { TEST_VIEW_PRESETS } from '../../src/model/index.js'
 import { getModel } from '../../src/registry/index.js'
 import { saveTinyBackbone } from '../model/transfer/tiny-backbone.js'
 
@@ -67,7 +68,8 @@ describe('the sports-ball-classification pipeline', () => {
       ['evaluate', 'succeeded'],
       ['register', 'succeeded'],
     ])
-    expect(first.metrics).toMatchObject({ n: 3, subset: 'test' })
+    expect(first.metrics).toMatchObject({ n: 3, subset: 'test', testViews: 'centre-flip' })
+    expect((first.metrics as { accuracyFullView: unknown }).accuracyFullView).toEqual(expect.any(Number))
 
     const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
     expect(model.ref).toBe('sports-ball-cnn@1')
@@ -89,8 +91,13 @@ describe('the sports-ball-classification pipeline', () => {
         'metrics.json',
         'model.json',
         'preprocess.json',
+        'views.json',
         'weights.bin',
       ]),
+    )
+    // The pipeline's default test-time views travel with the model, so serving answers as evaluation scored.
+    expect(JSON.parse(await readFile(path.join(model.artifactPath, 'views.json'), 'utf8'))).toEqual(
+      TEST_VIEW_PRESETS['centre-flip'],
     )
     expect(JSON.parse(await readFile(path.join(model.artifactPath, 'preprocess.json'), 'utf8'))).toEqual({
       size: 16,

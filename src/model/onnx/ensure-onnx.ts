@@ -21,7 +21,7 @@ export interface EnsureOnnxOptions extends WriteOnnxOptions {
 
 /**
  * Exports an artifact folder's TF.js model to `file`, atomically (temp file + rename in the same folder), so
- * a reader never sees half a model. Labels, preprocessing and temperature go into the ONNX metadata too, for
+ * a reader never sees half a model. Labels, preprocessing, temperature and test-time views go into the ONNX metadata too, for
  * serving stacks that only get the .onnx file. Returns the number of bytes written.
  */
 export async function writeOnnxForArtifact(
@@ -41,6 +41,7 @@ export async function writeOnnxForArtifact(
         labels: JSON.stringify(sidecar.labels),
         preprocess: JSON.stringify(sidecar.preprocess),
         temperature: String(sidecar.temperature),
+        views: JSON.stringify(sidecar.views),
         ...(sidecar.metadata ? { ref: `${sidecar.metadata.name}@${sidecar.metadata.version}` } : {}),
       },
     }

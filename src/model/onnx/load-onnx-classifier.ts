@@ -7,6 +7,7 @@ import { readArtifactSidecar } from '../artifact.js'
 import { scaleProbabilities } from '../calibration.js'
 import type { Classifier } from '../classifier.js'
 import { ModelInputError } from '../errors.js'
+import { isFullViewOnly, withTestTimeViews } from '../test-time-views.js'
 import { OnnxInferenceError, OnnxModelError } from './errors.js'
 
 /** The ONNX file inside an artifact folder (written by `ensureOnnx` or `sportscan models export`). */
@@ -68,11 +69,24 @@ export async function loadOnnxClassifier(
       ? `${sidecar.metadata.name}@${sidecar.metadata.version}`
       : `${path.basename(path.resolve(dir))}@local`)
   const labels = Object.freeze([...sidecar.labels])
-  const { temperature } = sidecar
+  // With several views the temperature applies to their combined answer, not to each view's.
+  const isSingleView = isFullViewOnly(sidecar.views)
+  const temperature = isSingleView ? sidecar.temperature : 1
   const pixels = size * size * CHANNELS
   let isDisposed = false
-  options.log?.debug({ ref, file, labels: k, size, temperature, intraOpThreads }, 'ONNX classifier loaded')
-  return {
+  options.log?.debug(
+    {
+      ref,
+      file,
+      labels: k,
+      size,
+      temperature: sidecar.temperature,
+      views: sidecar.views.length,
+      intraOpThreads,
+    },
+    'ONNX classifier loaded',
+  )
+  const classifier: Classifier = {
     ref,
     labels,
     preprocess: { ...sidecar.preprocess },
@@ -109,6 +123,7 @@ export async function loadOnnxClassifier(
       await session.release()
     },
   }
+  return isSingleView ? classifier : withTestTimeViews(classifier, sidecar.views, sidecar.temperature)
 }
 
 /** Why the graph does not take [batch, size, size, 3] images or give [batch, classes], if it does not. */

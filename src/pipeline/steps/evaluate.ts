@@ -9,25 +9,31 @@ import {
   expectedCalibrationError,
   fitTemperature,
   initBackend,
+  isFullViewOnly,
   loadLayersModelFromDir,
   readArtifactSidecar,
   saveModelArtifact,
   scaleProbabilities,
+  TEST_VIEW_PRESETS,
   writeConfusionMatrixPng,
+  type TestViewPreset,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
 import { readStoredSplit } from './split-file.js'
 import { stringInput, toJson } from './step-inputs.js'
 import { readTensorStore, selectImages } from './tensor-store.js'
 
+const PRESET_NAMES = Object.keys(TEST_VIEW_PRESETS) as TestViewPreset[]
+
 /**
- * Scores the trained model on a held-out subset and writes the final artifact: the trained network plus a
- * temperature fitted on validation (so confidences mean what they say), metrics and a confusion matrix.
+ * Scores the trained model on a held-out subset and writes the final artifact: the trained network, the
+ * test-time views it answers from, a temperature fitted on validation through those views (so confidences
+ * mean what they say), metrics and a confusion matrix.
  */
 export const evaluateStep = defineStep({
   name: 'evaluate',
-  version: '1',
-  description: 'test-subset metrics, confusion matrix, temperature fitted on validation',
+  version: '2',
+  description: 'test-time views, test-subset metrics, confusion matrix, temperature fitted on validation',
   inputs: { model: { kind: 'model' }, tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
     model: { kind: 'model', isPath: true, description: 'calibrated artifact with metrics and plots' },
@@ -37,6 +43,10 @@ export const evaluateStep = defineStep({
     {
       subset: Type.Union([Type.Literal('test'), Type.Literal('val')], { default: 'test' }),
       calibrate: Type.Boolean({ default: true }),
+      testViews: Type.Union(
+        PRESET_NAMES.map((name) => Type.Literal(name)),
+        { default: 'full', description: 'views each answer averages: full, centre, centre-flip, multi-crop' },
+      ),
     },
     { additionalProperties: false },
   ),
@@ -50,11 +60,13 @@ export const evaluateStep = defineStep({
     const val = selectImages(store, split.val)
     const sidecar = await readArtifactSidecar(trainedDir)
     const model = await loadLayersModelFromDir(trainedDir)
+    const views = TEST_VIEW_PRESETS[ctx.params.testViews]
     // Uncalibrated (T = 1) so the temperature is fitted on raw probabilities.
     const classifier = createLayersClassifier(model, {
       ref: `${ctx.stepName}@local`,
       labels: sidecar.labels,
       preprocess: sidecar.preprocess,
+      views,
       log: ctx.log,
     })
     try {
@@ -67,9 +79,23 @@ export const evaluateStep = defineStep({
       const raw = await evaluateClassifier(classifier, subset.images, subset.labels, { signal: ctx.signal })
       const probs = raw.probs.map((p) => scaleProbabilities(p, temperature))
       const scored = computeClassificationMetrics(probs, subset.labels, sidecar.labels)
+      // What the views buy, on the same images: the whole image once through the same network.
+      // (Not disposed: it shares `model` with the classifier above.)
+      const fullViewClassifier = createLayersClassifier(model, {
+        ref: `${ctx.stepName}@full-view`,
+        labels: sidecar.labels,
+        preprocess: sidecar.preprocess,
+      })
+      const fullView = isFullViewOnly(views)
+        ? scored.accuracy
+        : (await evaluateClassifier(fullViewClassifier, subset.images, subset.labels, { signal: ctx.signal }))
+            .metrics.accuracy
       const metrics = toJson({
         ...scored,
         subset: ctx.params.subset,
+        testViews: ctx.params.testViews,
+        views,
+        accuracyFullView: fullView,
         temperature,
         eceUncalibrated: expectedCalibrationError(raw.probs, subset.labels),
       })
@@ -79,6 +105,7 @@ export const evaluateStep = defineStep({
         labels: sidecar.labels,
         preprocess: sidecar.preprocess,
         temperature,
+        views,
         metrics,
       })
       await writeConfusionMatrixPng(
