@@ -1,12 +1,11 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { testDrivers } from '../fixtures.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { colourImage, multipart, startTestApi } from './api-harness.js'
+import { usePredictApi } from './predict-fixture.js'
 
 /** A PNG whose header claims a huge size, with a tiny (empty) image stream: a decompression bomb's shape. */
 function pngHeaderOnly(width: number, height: number): Buffer {
@@ -34,54 +33,15 @@ const MAX_UPLOAD_BYTES = 200 * 1024
 const MAX_PIXELS = 250_000
 const BATCH_LIMIT = 4
 
-// One database and app per driver for the whole file (PGlite takes seconds to start); each test starts from
-// an empty history.
 describe.each(testDrivers)('POST /predict (%s)', (driver) => {
-  let database: TestDatabase
-  let api: TestApi
-  let modelDir: string
-
-  beforeAll(async () => {
-    modelDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-model-'))
-    await writeTinyModel(modelDir)
-    database = await createTestDatabase(driver)
-    api = await startTestApi(database.handle, modelDir, {
-      threshold: 0.9,
-      maxUploadBytes: MAX_UPLOAD_BYTES,
-      maxPixels: MAX_PIXELS,
-      batchLimit: BATCH_LIMIT,
-      storeImages: true,
-    })
+  const fx = usePredictApi(driver, {
+    threshold: 0.9,
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+    maxPixels: MAX_PIXELS,
+    batchLimit: BATCH_LIMIT,
+    storeImages: true,
   })
-  afterAll(async () => {
-    await api?.close()
-    await database?.dispose()
-    await rm(modelDir, { recursive: true, force: true })
-  })
-  beforeEach(async () => {
-    const res = await api.app.inject({ method: 'DELETE', url: '/predictions' })
-    expect(res.statusCode).toBe(200)
-  })
-
-  const post = (
-    parts: Parameters<typeof multipart>[0],
-    headers: Record<string, string> = {},
-    url = '/predict',
-  ) => {
-    const body = multipart(parts)
-    return api.app.inject({
-      method: 'POST',
-      url,
-      payload: body.payload,
-      headers: { ...body.headers, ...headers },
-    })
-  }
-  const storedCount = async () => {
-    const res = await api.app.inject({ method: 'GET', url: '/history?limit=1' })
-    return res.json<{ total: number }>().total
-  }
-  const stockTotal = async () =>
-    (await api.app.inject({ method: 'GET', url: '/stock' })).json<{ total: number }>().total
+  const { post, storedCount, stockTotal } = fx
 
   it('answers the stored row, with status set by the threshold', async () => {
     const res = await post([
@@ -102,7 +62,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     expect(Object.keys(body.all_scores).sort()).toEqual(['basketball', 'tennis_ball'])
     expect(body.predicted_label).toBe(Object.entries(body.all_scores).sort((a, b) => b[1] - a[1])[0]?.[0])
     expect(body.status).toBe(body.confidence >= 0.9 ? 'counted' : 'needs_review')
-    const stored = await api.app.inject({ method: 'GET', url: `/predictions/${String(body.id)}` })
+    const stored = await fx.api.app.inject({ method: 'GET', url: `/predictions/${String(body.id)}` })
     expect(stored.json()).toEqual({ ...body, corrections: [] })
     expect(await storedCount()).toBe(1)
   })
@@ -120,9 +80,8 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     expect(res.statusCode).toBe(200)
     const { createHash } = await import('node:crypto')
     const sha = createHash('sha256').update(bytes).digest('hex')
-    const { readFile } = await import('node:fs/promises')
-    expect(await readFile(path.join(api.home, 'images', sha))).toEqual(bytes)
-    const image = await api.app.inject({
+    expect(await readFile(path.join(fx.api.home, 'images', sha))).toEqual(bytes)
+    const image = await fx.api.app.inject({
       method: 'GET',
       url: `/predictions/${res.json<{ id: string }>().id}/image`,
     })
@@ -271,7 +230,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     })
 
     it('refuses an announced body over the limit before reading it (413)', async () => {
-      const res = await api.app.inject({
+      const res = await fx.api.app.inject({
         method: 'POST',
         url: '/predict',
         payload: Buffer.alloc(MAX_UPLOAD_BYTES * 3),
@@ -286,7 +245,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       ['image/jpeg', 'raw bytes', 415],
       ['text/plain', 'hello', 415],
     ])('a %s body -> %i', async (contentType, payload, status) => {
-      const res = await api.app.inject({
+      const res = await fx.api.app.inject({
         method: 'POST',
         url: '/predict',
         payload,
@@ -300,7 +259,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     })
 
     it('a malformed multipart body -> 400', async () => {
-      const res = await api.app.inject({
+      const res = await fx.api.app.inject({
         method: 'POST',
         url: '/predict',
         payload: '--b\r\nContent-Disposition: form-data; name="img"; filename="a.png"\r\n\r\nabc',
@@ -312,112 +271,16 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     })
   })
 
-  describe('Idempotency-Key', () => {
-    it('a retry answers the first result and stores nothing new', async () => {
-      const parts = [{ name: 'img', filename: 'a.png', value: await colourImage(8) }]
-      const first = await post(parts, { 'idempotency-key': 'belt-3-0001' })
-      const again = await post(parts, { 'idempotency-key': 'belt-3-0001' })
-      expect(first.statusCode).toBe(200)
-      expect(again.statusCode).toBe(200)
-      expect(again.json()).toEqual(first.json())
-      expect(again.headers['idempotent-replayed']).toBe('true')
-      expect(await storedCount()).toBe(1)
-    })
-
-    it('two identical requests racing store one row', async () => {
-      const parts = [{ name: 'img', filename: 'a.png', value: await colourImage(9) }]
-      const answers = await Promise.all(
-        Array.from({ length: 4 }, () => post(parts, { 'idempotency-key': 'race-1' })),
-      )
-      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200])
-      expect(new Set(answers.map((a) => a.json<{ id: string }>().id)).size).toBe(1)
-      expect(await storedCount()).toBe(1)
-    })
-
-    it('the same key with a different image -> 409', async () => {
-      await post([{ name: 'img', filename: 'a.png', value: await colourImage(1) }], {
-        'idempotency-key': 'k-2',
-      })
-      const res = await post([{ name: 'img', filename: 'b.png', value: await colourImage(2) }], {
-        'idempotency-key': 'k-2',
-      })
-      expect(res.statusCode).toBe(409)
-      expect(res.json()).toMatchObject({ code: 'SPS_API_IDEMPOTENCY_KEY_REUSED' })
-      expect(await storedCount()).toBe(1)
-    })
-  })
-
-  describe('POST /predict/batch', () => {
-    it('answers one result per file in order; a bad file fails alone', async () => {
-      const res = await post(
-        [
-          { name: 'files', filename: 'one.png', value: await colourImage(1) },
-          { name: 'files', filename: 'bad.jpg', value: 'not an image' },
-          { name: 'files', filename: 'three.png', value: await colourImage(3) },
-          { name: 'location', value: 'dock-2' },
-        ],
-        {},
-        '/predict/batch',
-      )
-      expect(res.statusCode).toBe(200)
-      const body = res.json<{
-        stored: number
-        failed: number
-        results: Array<{
-          index: number
-          filename: string
-          status_code: number
-          prediction: { location: string } | null
-          error: { code: string } | null
-        }>
-      }>()
-      expect(body).toMatchObject({ stored: 2, failed: 1 })
-      expect(body.results.map((r) => [r.index, r.filename, r.status_code])).toEqual([
-        [0, 'one.png', 200],
-        [1, 'bad.jpg', 415],
-        [2, 'three.png', 200],
-      ])
-      expect(body.results[1]?.error?.code).toBe('SPS_API_NOT_AN_IMAGE')
-      expect(body.results[0]?.prediction?.location).toBe('dock-2')
-      expect(await storedCount()).toBe(2)
-    })
-
-    it('a retried batch with the same key stores nothing new', async () => {
-      const parts = [
-        { name: 'files', filename: 'a.png', value: await colourImage(1) },
-        { name: 'files', filename: 'b.png', value: await colourImage(2) },
-      ]
-      const first = await post(parts, { 'idempotency-key': 'batch-1' }, '/predict/batch')
-      const again = await post(parts, { 'idempotency-key': 'batch-1' }, '/predict/batch')
-      expect(again.json()).toEqual(first.json())
-      expect(await storedCount()).toBe(2)
-    })
-
-    it('refuses more files than the batch limit (413) and stores none', async () => {
-      const parts = await Promise.all(
-        Array.from({ length: BATCH_LIMIT + 1 }, async (_, i) => ({
-          name: 'files',
-          filename: `${i}.png`,
-          value: await colourImage(i),
-        })),
-      )
-      const res = await post(parts, {}, '/predict/batch')
-      expect(res.statusCode).toBe(413)
-      expect(res.json()).toMatchObject({ code: 'SPS_API_TOO_MANY_FILES' })
-      expect(await storedCount()).toBe(0)
-    })
-  })
-
   it('GET / answers a small HTML page to browsers when no dashboard is built, JSON otherwise', async () => {
-    const page = await api.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
+    const page = await fx.api.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
     expect(page.headers['content-type']).toMatch(/^text\/html/)
     expect(page.body).toContain('/docs')
-    const json = await api.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } })
+    const json = await fx.api.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } })
     expect(json.json()).toMatchObject({ status: 'ok', model_loaded: true })
   })
 
   it('answers 503 SPS_API_MODEL_NOT_LOADED while no model is loaded, and /ready says so', async () => {
-    const noModel = await startTestApi(database.handle, modelDir, {}, { loadModel: false })
+    const noModel = await startTestApi(fx.database.handle, fx.modelDir, {}, { loadModel: false })
     try {
       const body = multipart([{ name: 'img', filename: 'a.png', value: await colourImage(1) }])
       const res = await noModel.app.inject({
