@@ -56,7 +56,7 @@ export function checkViews(views: unknown): string | undefined {
 }
 
 interface Sampling {
-  /** Four source pixel indices per output pixel. */
+  /** Four source pixels per output pixel, as offsets of their first channel. */
   index: Int32Array
   weight: Float32Array
 }
@@ -83,7 +83,11 @@ function samplingFor(size: number, view: TestTimeView): Sampling {
       const x1 = Math.min(x0 + 1, size - 1)
       const dx = sx - x0
       const o = (y * size + x) * 4
-      s.index.set([y0 * size + x0, y0 * size + x1, y1 * size + x0, y1 * size + x1], o)
+      const rows = [y0 * size, y1 * size]
+      s.index.set(
+        [rows[0]! + x0, rows[0]! + x1, rows[1]! + x0, rows[1]! + x1].map((i) => i * CHANNELS),
+        o,
+      )
       s.weight.set([(1 - dy) * (1 - dx), (1 - dy) * dx, dy * (1 - dx), dy * dx], o)
     }
   }
@@ -96,16 +100,19 @@ export function renderView(image: Float32Array, size: number, view: TestTimeView
   if (view.crop === 1 && !view.flip) return image
   const { index, weight } = samplingFor(size, view)
   const out = new Float32Array(image.length)
-  for (let p = 0, o = 0; p < size * size; p++, o += 4) {
-    const a = index[o]! * CHANNELS
-    const b = index[o + 1]! * CHANNELS
-    const c = index[o + 2]! * CHANNELS
-    const d = index[o + 3]! * CHANNELS
-    const [wa, wb, wc, wd] = [weight[o]!, weight[o + 1]!, weight[o + 2]!, weight[o + 3]!]
-    for (let ch = 0; ch < CHANNELS; ch++) {
-      out[p * CHANNELS + ch] =
-        wa * image[a + ch]! + wb * image[b + ch]! + wc * image[c + ch]! + wd * image[d + ch]!
-    }
+  // Plain indexed loop with the three channels written out: this runs per photo and view while serving.
+  for (let o = 0, q = 0; q < out.length; o += 4, q += 3) {
+    const a = index[o]!
+    const b = index[o + 1]!
+    const c = index[o + 2]!
+    const d = index[o + 3]!
+    const wa = weight[o]!
+    const wb = weight[o + 1]!
+    const wc = weight[o + 2]!
+    const wd = weight[o + 3]!
+    out[q] = wa * image[a]! + wb * image[b]! + wc * image[c]! + wd * image[d]!
+    out[q + 1] = wa * image[a + 1]! + wb * image[b + 1]! + wc * image[c + 1]! + wd * image[d + 1]!
+    out[q + 2] = wa * image[a + 2]! + wb * image[b + 2]! + wc * image[c + 2]! + wd * image[d + 2]!
   }
   return out
 }
