@@ -69,6 +69,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       // raise 8-connection throughput ~20% (efficiency 0.65 -> 0.8) for a few ms at one connection.
       batchWindowMs: num('SPORTSCAN_BATCH_WINDOW_MS', 2),
       maxBatchSize: num('SPORTSCAN_MAX_BATCH_SIZE', 8),
+      testViews: env.SPORTSCAN_TEST_VIEWS || 'model',
       bundledModelDir: path.resolve(env.SPORTSCAN_BUNDLED_MODEL || 'models/sports-ball-cnn'),
     },
     auth: { mode: env.SPORTSCAN_AUTH || 'auto' },

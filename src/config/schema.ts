@@ -56,6 +56,17 @@ export const ConfigSchema = Type.Object(
         batchWindowMs: Type.Number({ minimum: 0, maximum: 1000 }),
         /** Largest micro-batch; 1 turns micro-batching off. */
         maxBatchSize: Type.Integer({ minimum: 1, maximum: 256 }),
+        /**
+         * Test-time views to serve with: `model` (the model's own), or a preset the model has a temperature for
+         * (fewer views answer faster, more answer better; the model card compares them).
+         */
+        testViews: Type.Union([
+          Type.Literal('model'),
+          Type.Literal('full'),
+          Type.Literal('centre'),
+          Type.Literal('centre-flip'),
+          Type.Literal('multi-crop'),
+        ]),
         /** Folder of the model served when the registry has no `production` alias. */
         bundledModelDir: Type.String(),
       },

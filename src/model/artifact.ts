@@ -3,7 +3,15 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { PreprocessSpec } from '../data/index.js'
 import { ModelArtifactError } from './errors.js'
-import { checkViews, FULL_VIEW, isFullViewOnly, type TestTimeView } from './test-time-views.js'
+import {
+  checkViews,
+  FULL_VIEW,
+  isFullViewOnly,
+  selectViews,
+  TEST_VIEW_PRESETS,
+  type TestTimeView,
+  type TestViewPreset,
+} from './test-time-views.js'
 
 /** File names inside a model artifact folder; the registry and the API read the same names. */
 export const ARTIFACT_FILES = {
@@ -32,10 +40,15 @@ export interface ModelArtifactInput {
   temperature?: number
   /** Test-time views each answer combines; omitted means the whole image once. */
   views?: readonly TestTimeView[]
+  /** Temperatures fitted through other view presets, so a server may answer with one of those instead. */
+  viewTemperatures?: ViewTemperatures
   /** Any JSON-serialisable metrics, written as metrics.json. */
   metrics?: unknown
   metadata?: ModelMetadata
 }
+
+/** A calibration temperature per test-time view preset. */
+export type ViewTemperatures = Partial<Record<TestViewPreset, number>>
 
 /** The parts of an artifact folder besides the network itself. */
 export interface ArtifactSidecar {
@@ -44,6 +57,8 @@ export interface ArtifactSidecar {
   temperature: number
   /** The whole image once unless the artifact has a views file. */
   views: readonly TestTimeView[]
+  /** calibration.json's temperatures for other view presets (empty when it has none). */
+  viewTemperatures: ViewTemperatures
   metadata?: ModelMetadata
 }
 
@@ -88,7 +103,12 @@ export async function saveModelArtifact(dir: string, input: ModelArtifactInput):
   const optional: Array<[string, unknown]> = [
     [
       ARTIFACT_FILES.calibration,
-      input.temperature === undefined ? undefined : { temperature: input.temperature },
+      input.temperature === undefined
+        ? undefined
+        : {
+            temperature: input.temperature,
+            ...(input.viewTemperatures ? { byTestViews: input.viewTemperatures } : {}),
+          },
     ],
     [ARTIFACT_FILES.views, input.views && !isFullViewOnly(input.views) ? input.views : undefined],
     [ARTIFACT_FILES.metrics, input.metrics],
@@ -182,6 +202,7 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
     )
   }
   let temperature = 1
+  let viewTemperatures: ViewTemperatures = {}
   if (calibration !== undefined) {
     if (
       !isRecord(calibration) ||
@@ -194,6 +215,19 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
       )
     }
     temperature = calibration.temperature
+    const byTestViews = calibration.byTestViews ?? {}
+    if (
+      !isRecord(byTestViews) ||
+      !Object.entries(byTestViews).every(
+        ([name, t]) => Object.hasOwn(TEST_VIEW_PRESETS, name) && typeof t === 'number' && t > 0,
+      )
+    ) {
+      throw new ModelArtifactError(
+        dir,
+        `${ARTIFACT_FILES.calibration} byTestViews must map view presets to positive temperatures`,
+      )
+    }
+    viewTemperatures = byTestViews as ViewTemperatures
   }
   const viewsProblem = views === undefined ? undefined : checkViews(views)
   if (viewsProblem) throw new ModelArtifactError(dir, `${ARTIFACT_FILES.views} ${viewsProblem}`)
@@ -201,6 +235,7 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
     labels: labels.filter((l): l is string => typeof l === 'string'),
     preprocess: { size: preprocess.size, fit: preprocess.fit },
     temperature,
+    viewTemperatures,
     views:
       views === undefined ? FULL_VIEW : (views as TestTimeView[]).map(({ crop, flip }) => ({ crop, flip })),
   }
@@ -215,6 +250,24 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
     sidecar.metadata = { name: metadata.name, version: metadata.version }
   }
   return sidecar
+}
+
+/**
+ * The views and temperature to serve the artifact in `dir` with: its own, or `preset` when its calibration has a
+ * temperature for it. A preset it was not calibrated for is refused, naming what it can serve.
+ */
+export function resolveServedViews(
+  dir: string,
+  sidecar: ArtifactSidecar,
+  preset: TestViewPreset | 'model' | undefined,
+): { views: readonly TestTimeView[]; temperature: number } {
+  const chosen = selectViews(sidecar, preset)
+  if (chosen) return chosen
+  const known = ['model', ...Object.keys(sidecar.viewTemperatures)].join(', ')
+  throw new ModelArtifactError(
+    dir,
+    `has no temperature for test views "${String(preset)}" (it can serve: ${known}); a retrain calibrates every preset`,
+  )
 }
 
 function outputUnits(model: tf.LayersModel): number | undefined {

@@ -3,10 +3,12 @@ export {
   saveModelArtifact,
   loadLayersModelFromDir,
   readArtifactSidecar,
+  resolveServedViews,
   ARTIFACT_FILES,
   type ModelArtifactInput,
   type ArtifactSidecar,
   type ModelMetadata,
+  type ViewTemperatures,
 } from './artifact.js'
 export {
   loadClassifier,
@@ -22,6 +24,7 @@ export {
   renderView,
   combineViews,
   withTestTimeViews,
+  selectViews,
   type TestTimeView,
   type TestViewPreset,
 } from './test-time-views.js'

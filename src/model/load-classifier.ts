@@ -2,14 +2,21 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { Logger } from '../log/index.js'
 import { CHANNELS } from '../data/index.js'
-import { loadLayersModelFromDir, readArtifactSidecar } from './artifact.js'
+import { loadLayersModelFromDir, readArtifactSidecar, resolveServedViews } from './artifact.js'
 import type { Classifier } from './classifier.js'
 import { ModelArtifactError, ModelInputError } from './errors.js'
-import { isFullViewOnly, withTestTimeViews, type TestTimeView } from './test-time-views.js'
+import {
+  isFullViewOnly,
+  withTestTimeViews,
+  type TestTimeView,
+  type TestViewPreset,
+} from './test-time-views.js'
 
 export interface LoadClassifierOptions {
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
   ref?: string
+  /** Answer with this view preset instead of the model's own views (it must be calibrated for it). */
+  testViews?: TestViewPreset | 'model'
   log?: Logger
 }
 
@@ -23,6 +30,7 @@ const MIN_PROBABILITY = 1e-7
 export async function loadClassifier(dir: string, options: LoadClassifierOptions = {}): Promise<Classifier> {
   await tf.ready()
   const sidecar = await readArtifactSidecar(dir)
+  const served = resolveServedViews(dir, sidecar, options.testViews)
   const model = await loadLayersModelFromDir(dir)
   const outputShape = model.outputs[0]?.shape
   const units = outputShape?.[outputShape.length - 1]
@@ -38,7 +46,7 @@ export async function loadClassifier(dir: string, options: LoadClassifierOptions
     (sidecar.metadata
       ? `${sidecar.metadata.name}@${sidecar.metadata.version}`
       : `${path.basename(path.resolve(dir))}@local`)
-  return createLayersClassifier(model, { ...sidecar, ref, log: options.log })
+  return createLayersClassifier(model, { ...sidecar, ...served, ref, log: options.log })
 }
 
 export interface LayersClassifierOptions {

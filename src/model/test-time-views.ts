@@ -172,3 +172,26 @@ export function withTestTimeViews(
     dispose: () => raw.dispose(),
   }
 }
+
+/**
+ * The views and temperature a loaded model answers with: its own, or the named preset when its calibration has a
+ * temperature for that preset (the same views as its own need none). Undefined when the preset is not calibrated.
+ */
+export function selectViews(
+  own: {
+    views: readonly TestTimeView[]
+    temperature: number
+    viewTemperatures: Partial<Record<TestViewPreset, number>>
+  },
+  preset: TestViewPreset | 'model' | undefined,
+): { views: readonly TestTimeView[]; temperature: number } | undefined {
+  if (preset === undefined || preset === 'model') return { views: own.views, temperature: own.temperature }
+  const views = TEST_VIEW_PRESETS[preset]
+  if (sameViews(views, own.views)) return { views: own.views, temperature: own.temperature }
+  const temperature = own.viewTemperatures[preset]
+  return temperature === undefined ? undefined : { views, temperature }
+}
+
+function sameViews(a: readonly TestTimeView[], b: readonly TestTimeView[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.crop === b[i]!.crop && v.flip === b[i]!.flip)
+}

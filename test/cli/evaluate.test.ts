@@ -83,6 +83,15 @@ describe('sportscan evaluate', () => {
       expect(report).toMatch(/accuracy\s+66\.7%/)
       expect(report).toMatch(/^\s+0\.55\s+\d+\.\d%\s+(\d+\.\d%|-)\s+<- SPORTSCAN_THRESHOLD$/m)
       expect(await readdir(out)).toContain('confusion-matrix.png')
+
+      // A view preset the model was not calibrated for is refused by name; its own views are always there.
+      await expect(run('evaluate', '--data', data, '--test-views', 'centre')).rejects.toThrow(
+        /no temperature for test views "centre"/,
+      )
+      await expect(run('evaluate', '--data', data, '--test-views', 'ten-crop')).rejects.toThrow(/invalid/)
+      expect((await run('evaluate', '--data', data, '--test-views', 'full')).join('\n')).toMatch(
+        /accuracy\s+66\.7%/,
+      )
     } finally {
       await ctx.close()
     }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigInvalidError, loadConfig } from '../../src/config/index.js'
+import { TEST_VIEW_PRESETS } from '../../src/model/index.js'
 
 describe('loadConfig', () => {
   it('defaults to embedded PGlite under SPORTSCAN_HOME and port 8000 on loopback', () => {
@@ -9,6 +10,14 @@ describe('loadConfig', () => {
     expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trustProxy: false })
     expect(config.serving.maxUploadBytes).toBe(10 * 1024 * 1024)
     expect(Object.isFrozen(config.serving)).toBe(true)
+  })
+
+  it("reads SPORTSCAN_TEST_VIEWS as the model's own views or one of the model's view presets", () => {
+    expect(loadConfig({}).serving.testViews).toBe('model')
+    for (const preset of Object.keys(TEST_VIEW_PRESETS)) {
+      expect(loadConfig({ SPORTSCAN_TEST_VIEWS: preset }).serving.testViews).toBe(preset)
+    }
+    expect(() => loadConfig({ SPORTSCAN_TEST_VIEWS: 'ten-crop' })).toThrow(/testViews/)
   })
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {

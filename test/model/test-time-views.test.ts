@@ -6,6 +6,7 @@ import {
   loadClassifier,
   loadOnnxClassifier,
   readArtifactSidecar,
+  selectViews,
   renderView,
   saveModelArtifact,
   scaleProbabilities,
@@ -116,5 +117,57 @@ describe('a model artifact with test-time views', () => {
     expect(err).toBeInstanceOf(ModelArtifactError)
     expect((err as Error).message).toMatch(/views\.json crop must be in \(0, 1\]/)
     model.dispose()
+  })
+
+  test('serves another calibrated preset on request, and refuses one it has no temperature for', async ({
+    tmpDir,
+  }) => {
+    const model = buildTinyModel()
+    const images = randomImages(2)
+    const plain = tf
+      .tidy(
+        () =>
+          model.predict(
+            tf.tensor4d(Float32Array.from(images.flatMap((i) => Array.from(i))), [2, 16, 16, 3]),
+          ) as tf.Tensor,
+      )
+      .arraySync() as number[][]
+    await saveModelArtifact(tmpDir, {
+      model,
+      labels: ['a', 'b', 'c'],
+      preprocess,
+      temperature: 0.8,
+      views: TEST_VIEW_PRESETS['centre-flip'],
+      viewTemperatures: { full: 1.5, 'centre-flip': 0.8 },
+    })
+    await writeOnnxForArtifact(tmpDir, `${tmpDir}/model.onnx`)
+    model.dispose()
+    expect((await readArtifactSidecar(tmpDir)).viewTemperatures).toEqual({ full: 1.5, 'centre-flip': 0.8 })
+    for (const load of [loadClassifier, loadOnnxClassifier]) {
+      const classifier = await load(tmpDir, { testViews: 'full' })
+      const got = await classifier.predict(images)
+      got.forEach((row, i) => {
+        const expected = scaleProbabilities(plain[i]!, 1.5)
+        row.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 4))
+      })
+      await classifier.dispose()
+      const err = await load(tmpDir, { testViews: 'centre' }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ModelArtifactError)
+      expect((err as Error).message).toMatch(
+        /no temperature for test views "centre" \(it can serve: model, full, centre-flip\)/,
+      )
+    }
+  })
+})
+
+describe('selectViews', () => {
+  const own = { views: TEST_VIEW_PRESETS.centre, temperature: 0.7, viewTemperatures: { full: 1.1 } }
+
+  test("keeps the model's own views for model, undefined or the preset it already uses", () => {
+    for (const preset of ['model', undefined, 'centre'] as const) {
+      expect(selectViews(own, preset)).toEqual({ views: own.views, temperature: 0.7 })
+    }
+    expect(selectViews(own, 'full')).toEqual({ views: TEST_VIEW_PRESETS.full, temperature: 1.1 })
+    expect(selectViews(own, 'multi-crop')).toBeUndefined()
   })
 })

@@ -99,6 +99,13 @@ describe('the sports-ball-classification pipeline', () => {
     expect(JSON.parse(await readFile(path.join(model.artifactPath, 'views.json'), 'utf8'))).toEqual(
       TEST_VIEW_PRESETS['centre-flip'],
     )
+    // Every preset is calibrated on validation, so a server can answer with fewer views without a retrain.
+    const calibration = JSON.parse(await readFile(path.join(model.artifactPath, 'calibration.json'), 'utf8'))
+    expect(Object.keys(calibration.byTestViews).sort()).toEqual(Object.keys(TEST_VIEW_PRESETS).sort())
+    expect(calibration.temperature).toBe(calibration.byTestViews['centre-flip'])
+    expect(
+      Object.keys((first.metrics as { validationByTestViews: object }).validationByTestViews).sort(),
+    ).toEqual(Object.keys(TEST_VIEW_PRESETS).sort())
     expect(JSON.parse(await readFile(path.join(model.artifactPath, 'preprocess.json'), 'utf8'))).toEqual({
       size: 16,
       fit: 'stretch',

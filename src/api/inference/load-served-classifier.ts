@@ -20,7 +20,8 @@ export interface LoadServedClassifierOptions {
   serving: Pick<
     Config['serving'],
     'runtime' | 'inferenceThreads' | 'inferenceWorkers' | 'batchWindowMs' | 'maxBatchSize'
-  >
+  > &
+    Partial<Pick<Config['serving'], 'testViews'>>
   /** SportScan home: exported ONNX files of registry models are cached under `<home>/onnx-cache/`. */
   home: string
   log: Logger
@@ -46,6 +47,7 @@ export async function loadServedClassifier(
       workers: loaded.runtime === 'onnx' ? serving.inferenceWorkers : 0,
       maxBatchSize: serving.maxBatchSize,
       batchWindowMs: serving.batchWindowMs,
+      testViews: serving.testViews,
     },
     'serving runtime chosen',
   )
@@ -64,7 +66,7 @@ async function loadWithRuntime(
 ): Promise<{ classifier: Classifier; runtime: 'onnx' | 'tfjs' }> {
   const { serving, log } = options
   const tfjs = async () => ({
-    classifier: await loadClassifier(source.dir, { ref: source.ref, log }),
+    classifier: await loadClassifier(source.dir, { ref: source.ref, testViews: serving.testViews, log }),
     runtime: 'tfjs' as const,
   })
   if (serving.runtime === 'tfjs') return tfjs()
@@ -76,6 +78,7 @@ async function loadWithRuntime(
         ref: source.ref,
         workers: serving.inferenceWorkers,
         intraOpThreads: serving.inferenceThreads,
+        testViews: serving.testViews,
         log,
       })
       return { classifier, runtime: 'onnx' }
@@ -87,6 +90,7 @@ async function loadWithRuntime(
       // Spin-waiting intra-op threads doubled the CPU per request (bench:serve, 2 threads: 24-26 CPU ms vs
       // 10-11 with 1) on cores shared with sharp, the event loop and PostgreSQL.
       isSpinning: false,
+      testViews: serving.testViews,
       log,
     })
     return { classifier, runtime: 'onnx' }

@@ -4,7 +4,7 @@
  * Each worker keeps the sessions it has loaded, keyed by file and threads; a model swap starts a new pool.
  */
 // The ONNX sub-index rather than model/index.js: each worker imports only the runtime, not training and plots.
-import type { Classifier } from '../../model/index.js'
+import type { Classifier, TestViewPreset } from '../../model/index.js'
 import { loadOnnxClassifier } from '../../model/onnx/index.js'
 
 export interface OnnxWorkerTask {
@@ -12,19 +12,21 @@ export interface OnnxWorkerTask {
   file: string
   ref: string
   intraOpThreads: number
+  testViews?: TestViewPreset | 'model'
   images: Float32Array[]
 }
 
 const sessions = new Map<string, Promise<Classifier>>()
 
 export default async function predictInWorker(task: OnnxWorkerTask): Promise<Float32Array[]> {
-  const key = `${task.file}|${task.intraOpThreads}`
+  const key = `${task.file}|${task.intraOpThreads}|${task.testViews ?? 'model'}`
   let classifier = sessions.get(key)
   if (!classifier) {
     classifier = loadOnnxClassifier(task.dir, {
       file: task.file,
       ref: task.ref,
       intraOpThreads: task.intraOpThreads,
+      testViews: task.testViews,
       isSpinning: false,
     })
     sessions.set(key, classifier)

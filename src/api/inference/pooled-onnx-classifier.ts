@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import type { Logger } from '../../log/index.js'
-import { loadOnnxClassifier, type Classifier } from '../../model/index.js'
+import { loadOnnxClassifier, type Classifier, type TestViewPreset } from '../../model/index.js'
 import type { OnnxWorkerTask } from './onnx-worker.js'
 
 export interface PooledOnnxOptions {
@@ -11,6 +11,8 @@ export interface PooledOnnxOptions {
   /** Worker threads, each with its own ORT session. */
   workers: number
   intraOpThreads: number
+  /** View preset to answer with instead of the model's own. */
+  testViews?: TestViewPreset | 'model'
   log?: Logger
 }
 
@@ -25,7 +27,13 @@ const workerExecArgv = path.extname(here) === '.ts' ? ['--import', 'tsx'] : []
  * sessions. Results equal the in-process classifier's (same file, same code in the worker).
  */
 export async function loadPooledOnnxClassifier(dir: string, options: PooledOnnxOptions): Promise<Classifier> {
-  const probe = await loadOnnxClassifier(dir, { file: options.file, ref: options.ref, intraOpThreads: 1 })
+  const { testViews } = options
+  const probe = await loadOnnxClassifier(dir, {
+    file: options.file,
+    ref: options.ref,
+    intraOpThreads: 1,
+    testViews,
+  })
   const { ref, labels, preprocess } = probe
   await probe.dispose()
   const pool = new Piscina<OnnxWorkerTask, Float32Array[]>({
@@ -45,7 +53,14 @@ export async function loadPooledOnnxClassifier(dir: string, options: PooledOnnxO
     preprocess,
     async predict(images) {
       if (images.length === 0) return []
-      return pool.run({ dir, file: options.file, ref, intraOpThreads: options.intraOpThreads, images })
+      return pool.run({
+        dir,
+        file: options.file,
+        ref,
+        intraOpThreads: options.intraOpThreads,
+        testViews,
+        images,
+      })
     },
     async dispose() {
       if (isDisposed) return

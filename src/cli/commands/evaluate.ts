@@ -1,12 +1,14 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import {
   evaluateDirectory,
   initBackend,
   loadClassifier,
+  TEST_VIEW_PRESETS,
   type DirectoryEvaluation,
+  type TestViewPreset,
 } from '../../model/index.js'
 import { resolveModelRef } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
@@ -18,6 +20,7 @@ interface EvaluateOptions {
   subset: string
   json?: boolean
   out?: string
+  testViews?: string
 }
 
 export function register(program: Command, getContext: () => CliContext): void {
@@ -34,6 +37,11 @@ export function register(program: Command, getContext: () => CliContext): void {
       'evaluate only one list of this split file ({"train": [...], "test": [...]})',
     )
     .option('--subset <name>', 'which list of the split file: test, train or val', 'test')
+    .addOption(
+      new Option('--test-views <preset>', "answer through these views instead of the model's own").choices(
+        Object.keys(TEST_VIEW_PRESETS),
+      ),
+    )
     .option('--json', 'print one JSON object')
     .option(
       '--out <dir>',
@@ -43,7 +51,11 @@ export function register(program: Command, getContext: () => CliContext): void {
       const ctx = getContext()
       const { dir, ref } = await resolveModel(ctx, options.model)
       const backend = await initBackend({ log: ctx.log })
-      const classifier = await loadClassifier(dir, { log: ctx.log, ...(ref ? { ref } : {}) })
+      const classifier = await loadClassifier(dir, {
+        log: ctx.log,
+        testViews: options.testViews as TestViewPreset | undefined,
+        ...(ref ? { ref } : {}),
+      })
       const outDir =
         options.out ??
         path.join(

@@ -3,11 +3,11 @@ import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { CHANNELS } from '../../data/index.js'
 import type { Logger } from '../../log/index.js'
-import { readArtifactSidecar } from '../artifact.js'
+import { readArtifactSidecar, resolveServedViews } from '../artifact.js'
 import { scaleProbabilities } from '../calibration.js'
 import type { Classifier } from '../classifier.js'
 import { ModelInputError } from '../errors.js'
-import { isFullViewOnly, withTestTimeViews } from '../test-time-views.js'
+import { isFullViewOnly, withTestTimeViews, type TestViewPreset } from '../test-time-views.js'
 import { OnnxInferenceError, OnnxModelError } from './errors.js'
 
 /** The ONNX file inside an artifact folder (written by `ensureOnnx` or `sportscan models export`). */
@@ -21,6 +21,8 @@ export interface LoadOnnxClassifierOptions {
    * burnt CPU that other workers could use when the cores are shared.
    */
   isSpinning?: boolean
+  /** Answer with this view preset instead of the model's own views (it must be calibrated for it). */
+  testViews?: TestViewPreset | 'model'
   /** The .onnx file; default `<dir>/model.onnx`. */
   file?: string
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
@@ -37,6 +39,7 @@ export async function loadOnnxClassifier(
   options: LoadOnnxClassifierOptions = {},
 ): Promise<Classifier> {
   const sidecar = await readArtifactSidecar(dir)
+  const served = resolveServedViews(dir, sidecar, options.testViews)
   const file = options.file ?? path.join(dir, ONNX_MODEL_FILE)
   const bytes = await readFile(file).catch((err: unknown) => {
     throw new OnnxModelError(file, 'cannot read the file', err)
@@ -70,8 +73,8 @@ export async function loadOnnxClassifier(
       : `${path.basename(path.resolve(dir))}@local`)
   const labels = Object.freeze([...sidecar.labels])
   // With several views the temperature applies to their combined answer, not to each view's.
-  const isSingleView = isFullViewOnly(sidecar.views)
-  const temperature = isSingleView ? sidecar.temperature : 1
+  const isSingleView = isFullViewOnly(served.views)
+  const temperature = isSingleView ? served.temperature : 1
   const pixels = size * size * CHANNELS
   let isDisposed = false
   options.log?.debug(
@@ -123,7 +126,7 @@ export async function loadOnnxClassifier(
       await session.release()
     },
   }
-  return isSingleView ? classifier : withTestTimeViews(classifier, sidecar.views, sidecar.temperature)
+  return isSingleView ? classifier : withTestTimeViews(classifier, served.views, served.temperature)
 }
 
 /** Why the graph does not take [batch, size, size, 3] images or give [batch, classes], if it does not. */

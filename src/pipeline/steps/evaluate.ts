@@ -17,6 +17,7 @@ import {
   TEST_VIEW_PRESETS,
   writeConfusionMatrixPng,
   type TestViewPreset,
+  type ViewTemperatures,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
 import { readStoredSplit } from './split-file.js'
@@ -32,7 +33,7 @@ const PRESET_NAMES = Object.keys(TEST_VIEW_PRESETS) as TestViewPreset[]
  */
 export const evaluateStep = defineStep({
   name: 'evaluate',
-  version: '2',
+  version: '3',
   description: 'test-time views, test-subset metrics, confusion matrix, temperature fitted on validation',
   inputs: { model: { kind: 'model' }, tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
@@ -61,41 +62,56 @@ export const evaluateStep = defineStep({
     const sidecar = await readArtifactSidecar(trainedDir)
     const model = await loadLayersModelFromDir(trainedDir)
     const views = TEST_VIEW_PRESETS[ctx.params.testViews]
-    // Uncalibrated (T = 1) so the temperature is fitted on raw probabilities.
-    const classifier = createLayersClassifier(model, {
-      ref: `${ctx.stepName}@local`,
-      labels: sidecar.labels,
-      preprocess: sidecar.preprocess,
-      views,
-      log: ctx.log,
-    })
+    // Uncalibrated (T = 1) so temperatures are fitted on raw probabilities. These share `model`: only the
+    // chosen one is disposed, which disposes it.
+    const classifierFor = (preset: TestViewPreset) =>
+      createLayersClassifier(model, {
+        ref: `${ctx.stepName}@${preset}`,
+        labels: sidecar.labels,
+        preprocess: sidecar.preprocess,
+        views: TEST_VIEW_PRESETS[preset],
+        log: ctx.log,
+      })
+    const classifier = classifierFor(ctx.params.testViews)
     try {
-      let temperature = 1
+      // Every preset is calibrated on validation, so a server can trade views for speed without a retrain.
+      const viewTemperatures: ViewTemperatures = {}
+      const validationByTestViews: Record<string, { accuracy: number; temperature: number }> = {}
       if (ctx.params.calibrate && val.images.length > 0) {
-        const onVal = await evaluateClassifier(classifier, val.images, val.labels, { signal: ctx.signal })
-        temperature = fitTemperature(onVal.probs, val.labels)
-        ctx.progress(`temperature ${temperature.toFixed(3)} fitted on ${val.images.length} validation images`)
+        for (const preset of PRESET_NAMES) {
+          const onVal = await evaluateClassifier(
+            preset === ctx.params.testViews ? classifier : classifierFor(preset),
+            val.images,
+            val.labels,
+            { signal: ctx.signal },
+          )
+          const t = fitTemperature(onVal.probs, val.labels)
+          viewTemperatures[preset] = t
+          validationByTestViews[preset] = { accuracy: onVal.metrics.accuracy, temperature: t }
+          ctx.progress(
+            `validation through ${preset} views: ${(onVal.metrics.accuracy * 100).toFixed(1)}%, temperature ${t.toFixed(3)} (${val.images.length} images)`,
+          )
+        }
       }
+      const temperature = viewTemperatures[ctx.params.testViews] ?? 1
       const raw = await evaluateClassifier(classifier, subset.images, subset.labels, { signal: ctx.signal })
       const probs = raw.probs.map((p) => scaleProbabilities(p, temperature))
       const scored = computeClassificationMetrics(probs, subset.labels, sidecar.labels)
       // What the views buy, on the same images: the whole image once through the same network.
-      // (Not disposed: it shares `model` with the classifier above.)
-      const fullViewClassifier = createLayersClassifier(model, {
-        ref: `${ctx.stepName}@full-view`,
-        labels: sidecar.labels,
-        preprocess: sidecar.preprocess,
-      })
       const fullView = isFullViewOnly(views)
         ? scored.accuracy
-        : (await evaluateClassifier(fullViewClassifier, subset.images, subset.labels, { signal: ctx.signal }))
-            .metrics.accuracy
+        : (
+            await evaluateClassifier(classifierFor('full'), subset.images, subset.labels, {
+              signal: ctx.signal,
+            })
+          ).metrics.accuracy
       const metrics = toJson({
         ...scored,
         subset: ctx.params.subset,
         testViews: ctx.params.testViews,
         views,
         accuracyFullView: fullView,
+        validationByTestViews,
         temperature,
         eceUncalibrated: expectedCalibrationError(raw.probs, subset.labels),
       })
@@ -106,6 +122,7 @@ export const evaluateStep = defineStep({
         preprocess: sidecar.preprocess,
         temperature,
         views,
+        viewTemperatures,
         metrics,
       })
       await writeConfusionMatrixPng(

@@ -7,7 +7,8 @@ import { loadServedClassifier } from '../../../src/api/inference/index.js'
 import type { Config } from '../../../src/config/index.js'
 import { createSilentLogger } from '../../../src/log/index.js'
 import { initBackend } from '../../../src/model/backend/index.js'
-import { saveModelArtifact } from '../../../src/model/index.js'
+import { loadClassifier, saveModelArtifact, TEST_VIEW_PRESETS } from '../../../src/model/index.js'
+import { buildChannelModel, randomImages } from '../../model/tiny-model.js'
 import { createTestDatabase, type TestDatabase } from '../../helpers/databases.js'
 import {
   TINY_LABELS,
@@ -133,6 +134,46 @@ describe('serving runtime (config.serving.runtime)', () => {
       await expect(
         loadServedClassifier(source, { serving: { ...serving, runtime: 'onnx' }, home, log }),
       ).rejects.toMatchObject({ code: 'SPS_ONNX_UNSUPPORTED_LAYER' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+      await rm(home, { recursive: true, force: true })
+    }
+  })
+
+  it('serves the view preset SPORTSCAN_TEST_VIEWS names on every runtime, and refuses an uncalibrated one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-views-'))
+    const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-home-'))
+    try {
+      await initBackend()
+      const model = buildChannelModel(16)
+      await saveModelArtifact(dir, {
+        model,
+        labels: ['red', 'green', 'blue'],
+        preprocess: { size: 16, fit: 'stretch' },
+        temperature: 0.9,
+        views: TEST_VIEW_PRESETS['centre-flip'],
+        viewTemperatures: { 'centre-flip': 0.9, full: 2 },
+      })
+      model.dispose()
+      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const }
+      const images = randomImages(3, 16, 11)
+      const reference = await loadClassifier(dir, { testViews: 'full' })
+      const expected = await reference.predict(images)
+      await reference.dispose()
+      const base = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 4, testViews: 'full' as const }
+      for (const serving of [
+        { ...base, runtime: 'tfjs' as const, inferenceWorkers: 0 },
+        { ...base, runtime: 'onnx' as const, inferenceWorkers: 0 },
+        { ...base, runtime: 'onnx' as const, inferenceWorkers: 1 },
+      ]) {
+        const { classifier } = await loadServedClassifier(source, { serving, home, log })
+        const got = await classifier.predict(images)
+        got.forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[i]![k]!, 4)))
+        await classifier.dispose()
+        await expect(
+          loadServedClassifier(source, { serving: { ...serving, testViews: 'multi-crop' }, home, log }),
+        ).rejects.toMatchObject({ code: 'SPS_MODEL_ARTIFACT_INVALID' })
+      }
     } finally {
       await rm(dir, { recursive: true, force: true })
       await rm(home, { recursive: true, force: true })
