@@ -6,6 +6,7 @@ const METRIC_NAMES: Readonly<Record<string, string>> = {
   ece: 'Calibration error (ECE)',
   eceUncalibrated: 'ECE before temperature scaling',
   temperature: 'Temperature',
+  accuracyFullView: 'Accuracy on whole photos (one view each)',
   training_seconds: 'Training time (s)',
   trainingSeconds: 'Training time (s)',
 }
