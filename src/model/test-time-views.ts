@@ -61,24 +61,24 @@ interface Sampling {
   weight: Float32Array
 }
 
-// A view's bilinear sampling depends only on size and view, so it is computed once and reused per image.
+// A crop's bilinear sampling depends only on size and crop, so it is computed once and reused per image.
 const samplings = new Map<string, Sampling>()
 
-function samplingFor(size: number, view: TestTimeView): Sampling {
-  const key = `${size}:${view.crop}:${view.flip}`
+function samplingFor(size: number, crop: number): Sampling {
+  const key = `${size}:${crop}`
   let s = samplings.get(key)
   if (s) return s
   const pixels = size * size
   s = { index: new Int32Array(pixels * 4), weight: new Float32Array(pixels * 4) }
   // Pixel centres of the output grid mapped onto the crop's span of the source grid.
-  const offset = ((1 - view.crop) * (size - 1)) / 2
+  const offset = ((1 - crop) * (size - 1)) / 2
   for (let y = 0; y < size; y++) {
-    const sy = offset + y * view.crop
+    const sy = offset + y * crop
     const y0 = Math.floor(sy)
     const y1 = Math.min(y0 + 1, size - 1)
     const dy = sy - y0
     for (let x = 0; x < size; x++) {
-      const sx = offset + (view.flip ? size - 1 - x : x) * view.crop
+      const sx = offset + x * crop
       const x0 = Math.floor(sx)
       const x1 = Math.min(x0 + 1, size - 1)
       const dx = sx - x0
@@ -95,12 +95,12 @@ function samplingFor(size: number, view: TestTimeView): Sampling {
   return s
 }
 
-/** The image (size x size x 3, row-major) as seen through `view`; the whole image is returned as is. */
-export function renderView(image: Float32Array, size: number, view: TestTimeView): Float32Array {
-  if (view.crop === 1 && !view.flip) return image
-  const { index, weight } = samplingFor(size, view)
+/** The centre `crop` of the image scaled back to `size`; the whole image is returned as is. */
+function cropCentre(image: Float32Array, size: number, crop: number): Float32Array {
+  if (crop === 1) return image
+  const { index, weight } = samplingFor(size, crop)
   const out = new Float32Array(image.length)
-  // Plain indexed loop with the three channels written out: this runs per photo and view while serving.
+  // Plain indexed loop with the three channels written out: this runs per photo and crop while serving.
   for (let o = 0, q = 0; q < out.length; o += 4, q += 3) {
     const a = index[o]!
     const b = index[o + 1]!
@@ -115,6 +115,36 @@ export function renderView(image: Float32Array, size: number, view: TestTimeView
     out[q + 2] = wa * image[a + 2]! + wb * image[b + 2]! + wc * image[c + 2]! + wd * image[d + 2]!
   }
   return out
+}
+
+/** The image mirrored left-right: whole pixels copied, no resampling. */
+function mirror(image: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(image.length)
+  for (let y = 0; y < size; y++) {
+    const start = y * size * CHANNELS
+    for (let x = 0, q = start, p = start + (size - 1) * CHANNELS; x < size; x++, q += 3, p -= 3) {
+      out[q] = image[p]!
+      out[q + 1] = image[p + 1]!
+      out[q + 2] = image[p + 2]!
+    }
+  }
+  return out
+}
+
+/** The image (size x size x 3, row-major) as seen through `view`; the whole image is returned as is. */
+export function renderView(image: Float32Array, size: number, view: TestTimeView): Float32Array {
+  const cropped = cropCentre(image, size, view.crop)
+  return view.flip ? mirror(cropped, size) : cropped
+}
+
+/** Every view of one image, each crop sampled once however many of the views mirror it. */
+function renderViews(image: Float32Array, size: number, views: readonly TestTimeView[]): Float32Array[] {
+  const crops = new Map<number, Float32Array>()
+  return views.map((view) => {
+    let cropped = crops.get(view.crop)
+    if (!cropped) crops.set(view.crop, (cropped = cropCentre(image, size, view.crop)))
+    return view.flip ? mirror(cropped, size) : cropped
+  })
 }
 
 /** Probabilities below this are clamped before log(), as temperature scaling does. */
@@ -162,7 +192,7 @@ export function withTestTimeViews(
         if (image.length !== pixels) {
           throw new ModelInputError(`image ${i} has ${image.length} values, expected ${pixels}`)
         }
-        for (const view of views) expanded.push(renderView(image, size, view))
+        expanded.push(...renderViews(image, size, views))
       })
       const probs = await raw.predict(expanded)
       return batch.map((_, i) =>
