@@ -126,3 +126,11 @@ export {
   type TransferParams,
   type TransferResult,
 } from './transfer/index.js'
+export {
+  readTflite,
+  tfliteToLayers,
+  TfliteFormatError,
+  TfliteUnsupportedOpError,
+  type ImportedTflite,
+  type TfliteGraph,
+} from './tflite/index.js'

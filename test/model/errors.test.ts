@@ -13,6 +13,8 @@ describe('model errors', () => {
       EmptyEvaluationError: new model.EmptyEvaluationError('nothing'),
       EvaluationSourceError: new model.EvaluationSourceError('bad'),
       BackboneError: new model.BackboneError('x', 'bad'),
+      TfliteFormatError: new model.TfliteFormatError('x.tflite', 'bad'),
+      TfliteUnsupportedOpError: new model.TfliteUnsupportedOpError('x.tflite', 'HARD_SWISH', 'bad'),
     }
     const codes = Object.values(made).map((e) => e.code)
     expect(codes.slice().sort()).toEqual([...model.MODEL_ERROR_CODES].sort())

@@ -105,6 +105,33 @@ const flatten: LayerConverter = (ctx) => {
   return b.addNode('Flatten', [nhwc], layer.name, [{ name: 'axis', type: 'int', value: 1 }])
 }
 
+/**
+ * TF.js reshapes in NHWC row-major order: a rank-4 input goes back to NHWC first and a rank-4 result to NCHW
+ * after, so the values land where TF.js puts them.
+ */
+const reshape: LayerConverter = (ctx) => {
+  const input = firstInput(ctx)
+  requireRank(ctx, input, [2, 4])
+  const target = ctx.outputShape.slice(1)
+  if (target.some((d) => typeof d !== 'number') || (target.length !== 1 && target.length !== 3)) {
+    throw unsupported(
+      ctx,
+      `reshapes to [${target.join(', ')}]; only known rank-2 or rank-4 shapes are exported`,
+    )
+  }
+  const { b, layer } = ctx
+  const source =
+    input.shape.length === 4
+      ? b.addNode('Transpose', [input.name], `${layer.name}/to_nhwc`, [
+          { name: 'perm', type: 'ints', value: [0, 2, 3, 1] },
+        ])
+      : input.name
+  const shape = b.addInt64s(`${layer.name}/shape`, [-1, ...(target as number[])])
+  const out = b.addNode('Reshape', [source, shape], target.length === 3 ? `${layer.name}/nhwc` : layer.name)
+  if (target.length === 1) return out
+  return b.addNode('Transpose', [out], layer.name, [{ name: 'perm', type: 'ints', value: [0, 3, 1, 2] }])
+}
+
 /** Dropout and noise layers only act while training. */
 const identity: LayerConverter = (ctx) => firstInput(ctx).name
 
@@ -161,6 +188,7 @@ export const CORE_LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   ThresholdedReLU: alphaUnary('ThresholdedRelu', 'theta', 1),
   Softmax: softmax,
   Flatten: flatten,
+  Reshape: reshape,
   Dropout: identity,
   SpatialDropout1D: identity,
   GaussianNoise: identity,
