@@ -13,6 +13,13 @@ export {
   type ImageInfo,
   type DecodeImageInfoOptions,
 } from './image-info.js'
+export {
+  inputScalingAffine,
+  describeInputScaling,
+  parseInputScaling,
+  type InputScaling,
+  type ChannelAffine,
+} from './input-scaling.js'
 export { hashFile, hashBuffer, type FileDigest } from './content-hash.js'
 export {
   buildManifest,

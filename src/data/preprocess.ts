@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import type { InputScaling } from './input-scaling.js'
 import { ImageDecodeError } from './errors.js'
 import { DEFAULT_MAX_PIXELS, decodeImageInfo, decodeOptions, toImageError } from './image-info.js'
 
@@ -8,6 +9,11 @@ export interface PreprocessSpec {
   size: number
   /** `stretch` ignores aspect ratio (the seed model's way); `cover` crops the centre to a square first. */
   fit: 'stretch' | 'cover'
+  /**
+   * The backbone's own input range. Pixels stay [0, 1] RGB: the model applies this mapping as its first layer,
+   * and the record tells other serving stacks what the network inside expects.
+   */
+  inputScaling?: InputScaling
 }
 
 export interface PreprocessOptions {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import type { PreprocessSpec } from '../data/index.js'
+import { parseInputScaling, type PreprocessSpec } from '../data/index.js'
 import { ModelArtifactError } from './errors.js'
 import {
   checkViews,
@@ -201,6 +201,7 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
       `${ARTIFACT_FILES.preprocess} must be {size: integer, fit: stretch|cover}`,
     )
   }
+  const inputScaling = parseInputScaling(preprocess.inputScaling)
   let temperature = 1
   let viewTemperatures: ViewTemperatures = {}
   if (calibration !== undefined) {
@@ -233,7 +234,11 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
   if (viewsProblem) throw new ModelArtifactError(dir, `${ARTIFACT_FILES.views} ${viewsProblem}`)
   const sidecar: ArtifactSidecar = {
     labels: labels.filter((l): l is string => typeof l === 'string'),
-    preprocess: { size: preprocess.size, fit: preprocess.fit },
+    preprocess: {
+      size: preprocess.size,
+      fit: preprocess.fit,
+      ...(inputScaling ? { inputScaling } : {}),
+    },
     temperature,
     viewTemperatures,
     views:

@@ -1,38 +1,57 @@
-import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import type * as tf from '@tensorflow/tfjs'
-import { BackboneError } from '../errors.js'
+import type { InputScaling } from '../../data/index.js'
 
 /**
- * Pretrained backbones that install from the npm registry with their weights (no download at run time).
- * nsfwjs (MIT, github.com/infinitered/nsfwjs) ships ImageNet-initialised Keras models fine-tuned for its own
- * task as UMD files: one module holding the topology and weight manifest, one base64 string per weight shard.
+ * Pretrained backbones committed under models/backbones/ with their licence and provenance (the README.md
+ * beside each), so a fresh clone trains with no download. Each entry says how its input is scaled and which
+ * layers a head reads by default.
  */
-interface CatalogEntry {
-  package: string
+export interface CatalogEntry {
+  /** Folder under models/backbones/. */
   folder: string
-  shards: number
-  /** Last backbone layer kept: everything after it is the package's own classification head. */
-  lastLayer: string
+  /** The network file in it: a .tflite flatbuffer or a TF.js layers model.json. */
+  file: string
+  format: 'tflite' | 'layers'
+  /** What [0, 1] RGB becomes before the first layer. */
+  inputScaling: InputScaling
+  /** Input side the weights were trained at. */
+  nativeSize: number
+  /** The layer whose output the head reads (a [h, w, c] map). */
+  featureNode: string
+  /** With fine-tuning, the layers after this one train; it must end a block (not cut a residual branch). */
+  fineTuneFrom: string
+  /** One line for model cards and training records. */
   credit: string
 }
 
 const CATALOG: Readonly<Record<string, CatalogEntry>> = {
-  'nsfwjs:mobilenet_v2': {
-    package: 'nsfwjs',
-    folder: 'dist/models/mobilenet_v2',
-    shards: 1,
-    lastLayer: 'out_relu',
-    credit: 'MobileNetV2 (Sandler et al. 2018) weights from nsfwjs by Infinite Red, MIT licence',
+  'imagenet:mobilenet_v2': {
+    folder: 'mobilenet-v2-1.0-224-quant',
+    file: 'mobilenet_v2_1.0_224_quant.tflite',
+    format: 'tflite',
+    inputScaling: { kind: 'quantized', scale: 0.0078125, zeroPoint: 128 },
+    nativeSize: 224,
+    featureNode: 'MobilenetV2/Conv_1/Relu6',
+    fineTuneFrom: 'MobilenetV2/expanded_conv_12/add',
+    credit:
+      'MobileNetV2 1.0/224 (Sandler et al. 2018), ImageNet-1k, uint8 quantisation-aware weights from google-coral/test_data, Apache-2.0',
   },
-  'nsfwjs:inception_v3': {
-    package: 'nsfwjs',
-    folder: 'dist/models/inception_v3',
-    shards: 6,
-    lastLayer: 'mixed10',
-    credit: 'InceptionV3 (Szegedy et al. 2016) weights from nsfwjs by Infinite Red, MIT licence',
+  'imagenet:mobilenet_v1': {
+    folder: 'mobilenet-v1-imagenet',
+    file: 'model.json',
+    format: 'layers',
+    inputScaling: { kind: 'symmetric' },
+    nativeSize: 224,
+    featureNode: 'conv_dw_13_relu',
+    fineTuneFrom: 'conv_pw_11_relu',
+    credit:
+      'MobileNet v1 1.0/224 (Howard et al. 2017), ImageNet-1k, Keras Applications weights in TF.js layers format, Apache-2.0',
   },
 }
+
+/** models/backbones/ of this checkout or install (src/ and dist/ sit at the same depth). */
+export const BACKBONES_DIR = fileURLToPath(new URL('../../../models/backbones/', import.meta.url))
 
 export function isCatalogBackbone(source: string): boolean {
   return Object.hasOwn(CATALOG, source)
@@ -42,51 +61,15 @@ export function listCatalogBackbones(): string[] {
   return Object.keys(CATALOG)
 }
 
+export function catalogEntry(source: string): CatalogEntry | undefined {
+  return CATALOG[source]
+}
+
 export function catalogCredit(source: string): string | undefined {
   return CATALOG[source]?.credit
 }
 
-export interface CatalogArtifacts {
-  artifacts: tf.io.ModelArtifacts
-  lastLayer: string
-}
-
-/** Reads a catalogued backbone's topology and weights from node_modules. */
-export function readCatalogBackbone(source: string): CatalogArtifacts {
-  const entry = CATALOG[source]
-  if (!entry)
-    throw new BackboneError(source, `unknown; the catalogue has ${listCatalogBackbones().join(', ')}`)
-  const require = createRequire(import.meta.url)
-  let root: string
-  try {
-    // The package's exports map hides its folders; its main entry shows where it is installed.
-    const main = require.resolve(entry.package)
-    root = main.slice(0, main.lastIndexOf(`${path.sep}dist${path.sep}`))
-  } catch (err) {
-    throw new BackboneError(
-      source,
-      `needs the npm package "${entry.package}" (npm install ${entry.package})`,
-      err,
-    )
-  }
-  const folder = path.join(root, entry.folder)
-  const model = require(path.join(folder, 'model.min.js')) as {
-    modelTopology?: unknown
-    weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>
-  }
-  const weightSpecs = model.weightsManifest?.flatMap((g) => g.weights)
-  if (!model.modelTopology || !weightSpecs) throw new BackboneError(source, `${folder} holds no layers model`)
-  const shards = Array.from({ length: entry.shards }, (_, i) => {
-    const text = require(path.join(folder, `group1-shard${i + 1}of${entry.shards}.min.js`)) as string
-    return Buffer.from(text, 'base64')
-  })
-  const bytes = Buffer.concat(shards)
-  return {
-    artifacts: {
-      modelTopology: model.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-      weightSpecs,
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    },
-    lastLayer: entry.lastLayer,
-  }
+/** The catalogued backbone's network file. */
+export function catalogFile(entry: CatalogEntry): string {
+  return path.join(BACKBONES_DIR, entry.folder, entry.file)
 }

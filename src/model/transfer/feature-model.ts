@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { BackboneError } from '../errors.js'
+import { layerOutput } from './reapply-layers.js'
 
 /** `linear`: pooled features, batch norm, dropout, softmax. `conv`: two separable convs on one feature map first. */
 export type HeadKind = 'linear' | 'conv'
@@ -35,14 +36,9 @@ export function buildFeatureExtractor(
 }
 
 function featureMap(backbone: tf.LayersModel, name: string, source: string): tf.SymbolicTensor {
-  let layer: tf.layers.Layer
-  try {
-    layer = backbone.getLayer(name)
-  } catch (err) {
-    throw new BackboneError(source, `has no layer "${name}"`, err)
-  }
-  const output = layer.output
-  if (Array.isArray(output) || output.shape.length !== 4) {
+  // The output in this model: a fine-tuned backbone's layers are also applied in its tail.
+  const output = layerOutput(backbone, name, source)
+  if (output.shape.length !== 4) {
     throw new BackboneError(source, `layer "${name}" does not output one [batch, h, w, c] feature map`)
   }
   return output

@@ -1,13 +1,33 @@
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import type { InputScaling } from '../../data/index.js'
 import { readLayersModelArtifacts } from '../artifact.js'
 import { BackboneError } from '../errors.js'
-import { isCatalogBackbone, readCatalogBackbone } from './backbone-catalog.js'
+import { readTflite, tfliteToLayers, type ImportedTflite } from '../tflite/index.js'
+import { catalogEntry, catalogFile, isCatalogBackbone, type CatalogEntry } from './backbone-catalog.js'
+import { withInputScaling } from './input-scaling-layer.js'
 
 export interface LoadBackboneOptions {
   /** Square input side the backbone is rebuilt for (convolutional backbones take any size). */
   inputSize: number
+  /**
+   * The range the network was trained on. Catalogued backbones and quantised TFLite files say it themselves;
+   * for a TF.js layers model it defaults to [0, 1] (a Keras model that scales its own input), and a float
+   * TFLite file must be told.
+   */
+  inputScaling?: InputScaling
+}
+
+export interface LoadedBackbone {
+  /** Takes [0, 1] RGB: the input scaling is its first layer (see withInputScaling). */
+  model: tf.LayersModel
+  inputScaling: InputScaling
+  format: 'tflite' | 'layers'
+  /** Catalogued backbones: where the weights come from and their licence. */
+  credit?: string
+  /** Catalogued backbones: default feature node and fine-tuning cut. */
+  defaults?: Pick<CatalogEntry, 'featureNode' | 'fineTuneFrom'>
 }
 
 interface KerasLayerJson {
@@ -22,35 +42,65 @@ interface KerasModelConfig {
 }
 
 /**
- * Loads a TF.js layers model to take features from:
- * - a catalogued npm backbone (`nsfwjs:mobilenet_v2`, see backbone-catalog.ts);
- * - a local `model.json` (or the folder holding it) with its weight files beside it;
- * - an `http(s)://` URL of a `model.json` (fetched with its weights).
- * Its input is rebuilt as [batch, inputSize, inputSize, 3]. Graph models (tfjs-converter `graph-model`) are
+ * Loads a network to take features from:
+ * - a catalogued backbone (`imagenet:mobilenet_v2`, see backbone-catalog.ts), committed under models/backbones;
+ * - a TensorFlow Lite file (`*.tflite`: float, or uint8/int8 quantised, dequantised on import);
+ * - a local TF.js layers `model.json` (or the folder holding it) with its weight files beside it;
+ * - an `http(s)://` URL of a TF.js layers `model.json` (fetched with its weights).
+ * Its input is rebuilt as [batch, inputSize, inputSize, 3] and takes [0, 1] RGB. TF.js graph models are
  * refused with a hint: the classifier saved at the end must be one layers model for serving and ONNX.
  */
-export async function loadBackbone(source: string, options: LoadBackboneOptions): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts
-  let lastLayer: string | undefined
-  if (isCatalogBackbone(source)) {
-    ;({ artifacts, lastLayer } = readCatalogBackbone(source))
-  } else if (/^https?:\/\//.test(source)) {
-    artifacts = await fetchArtifacts(source)
+export async function loadBackbone(source: string, options: LoadBackboneOptions): Promise<LoadedBackbone> {
+  const entry = isCatalogBackbone(source) ? catalogEntry(source) : undefined
+  const file = entry ? catalogFile(entry) : source
+  const isTflite = entry ? entry.format === 'tflite' : /\.tflite$/i.test(source)
+  let raw: tf.LayersModel
+  let scaling: InputScaling | undefined = entry?.inputScaling ?? options.inputScaling
+  if (isTflite) {
+    const imported = await importTflite(source, file, options.inputSize)
+    raw = imported.model
+    if (imported.inputScaling && !entry) scaling = options.inputScaling ?? imported.inputScaling
+    if (!scaling) {
+      throw new BackboneError(
+        source,
+        'has a float input, so its input range is unknown: set inputScaling (unit, symmetric or imagenet)',
+      )
+    }
   } else {
-    artifacts = await readLocal(source)
+    raw = await loadLayers(source, file, options.inputSize)
   }
+  const inputScaling = scaling ?? { kind: 'unit' as const }
+  return {
+    model: withInputScaling(raw, inputScaling, source),
+    inputScaling,
+    format: isTflite ? 'tflite' : 'layers',
+    credit: entry?.credit,
+    defaults: entry ? { featureNode: entry.featureNode, fineTuneFrom: entry.fineTuneFrom } : undefined,
+  }
+}
+
+async function importTflite(source: string, file: string, inputSize: number): Promise<ImportedTflite> {
+  const bytes = await readFile(file).catch((err: unknown) => {
+    throw new BackboneError(source, `cannot read ${file}`, err)
+  })
+  try {
+    return tfliteToLayers(readTflite(bytes, source), { source, inputSize })
+  } catch (err) {
+    throw new BackboneError(source, err instanceof Error ? err.message : String(err), err)
+  }
+}
+
+async function loadLayers(source: string, file: string, inputSize: number): Promise<tf.LayersModel> {
+  const artifacts = /^https?:\/\//.test(file) ? await fetchArtifacts(file) : await readLocal(file)
   if ((artifacts.format ?? '') === 'graph-model') {
     throw new BackboneError(
       source,
       'is a TF.js graph model; give a layers model (tensorflowjs_converter --output_format tfjs_layers_model)',
     )
   }
-  const topology = reshapeInput(source, artifacts.modelTopology, options.inputSize, lastLayer)
+  const topology = reshapeInput(source, artifacts.modelTopology, inputSize)
   try {
-    // Not strict: a catalogued backbone's manifest still lists the weights of the head cut off above.
-    return await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: topology }), {
-      strict: lastLayer === undefined,
-    })
+    return await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: topology }))
   } catch (err) {
     throw new BackboneError(source, 'TF.js could not build it', err)
   }
@@ -80,12 +130,11 @@ async function fetchArtifacts(url: string): Promise<tf.io.ModelArtifacts> {
   }
 }
 
-/** A copy of the topology with the input resized and, for catalogued models, the package's own head removed. */
+/** A copy of the topology with the input resized. */
 function reshapeInput(
   source: string,
   topology: tf.io.ModelArtifacts['modelTopology'],
   inputSize: number,
-  lastLayer: string | undefined,
 ): object {
   const copy = JSON.parse(JSON.stringify(topology ?? null)) as {
     model_config?: { class_name?: string; config: KerasModelConfig }
@@ -100,11 +149,5 @@ function reshapeInput(
   const shape = [null, inputSize, inputSize, 3]
   if (input.config.batch_shape) input.config.batch_shape = shape
   else input.config.batch_input_shape = shape
-  if (lastLayer !== undefined) {
-    const cut = config.layers.findIndex((l) => (l.name ?? l.config.name) === lastLayer)
-    if (cut < 0) throw new BackboneError(source, `has no layer ${lastLayer}`)
-    config.layers.splice(cut + 1)
-    config.output_layers = [[lastLayer, 0, 0]]
-  }
   return copy
 }

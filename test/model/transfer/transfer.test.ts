@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import * as ort from 'onnxruntime-node'
 import { beforeAll, describe, expect, test } from '../../fixtures.js'
 import { BackboneError, loadBackbone, trainTransfer } from '../../../src/model/index.js'
-import { buildFeatureExtractor } from '../../../src/model/transfer/index.js'
+import { buildFeatureExtractor, INPUT_SCALING_LAYER } from '../../../src/model/transfer/index.js'
 import { exportOnnx } from '../../../src/model/onnx/index.js'
 import { createAugmenter } from '../../../src/data/index.js'
 import { colourSquares } from '../colour-squares.js'
@@ -46,7 +46,8 @@ describe('loadBackbone', () => {
   }) => {
     const original = await saveTinyBackbone(tmpDir)
     for (const source of [tmpDir, path.join(tmpDir, 'model.json')]) {
-      const loaded = await loadBackbone(source, { inputSize: 24 })
+      const { model: loaded, inputScaling } = await loadBackbone(source, { inputSize: 24 })
+      expect(inputScaling).toEqual({ kind: 'unit' })
       expect(loaded.inputs[0]!.shape).toEqual([null, 24, 24, 3])
       const [a, b] = [
         original.getLayer('block_b').getWeights()[0]!,
@@ -67,7 +68,7 @@ describe('loadBackbone', () => {
       JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }),
     )
     await expect(loadBackbone(graphDir, { inputSize: 16 })).rejects.toThrow(/graph model/)
-    const backbone = await loadBackbone(
+    const { model: backbone } = await loadBackbone(
       await saveTinyBackbone(path.join(tmpDir, 'ok')).then(() => path.join(tmpDir, 'ok')),
       { inputSize: 16 },
     )
@@ -75,13 +76,18 @@ describe('loadBackbone', () => {
     expect(() => buildFeatureExtractor(backbone, ['pool_b'], 'ok')).toThrow(/feature map/)
   })
 
-  test('the catalogued nsfwjs MobileNetV2 installs from npm and loads without its own head', async () => {
-    const backbone = await loadBackbone('nsfwjs:mobilenet_v2', { inputSize: 32 })
-    expect(backbone.inputs[0]!.shape).toEqual([null, 32, 32, 3])
-    expect(backbone.getLayer('block_13_expand_relu').outputShape).toEqual([null, 2, 2, 576])
-    expect(backbone.layers.at(-1)!.name).toBe('out_relu')
-    expect(() => backbone.getLayer('dense_3')).toThrow()
-    backbone.dispose()
+  test('a declared input scaling becomes the first layer: [0, 1] pixels in, the range the network wants after', async ({
+    tmpDir,
+  }) => {
+    await saveTinyBackbone(tmpDir)
+    const raw = await loadBackbone(tmpDir, { inputSize: 16 })
+    const scaled = await loadBackbone(tmpDir, { inputSize: 16, inputScaling: { kind: 'symmetric' } })
+    expect(scaled.model.layers[1]!.name).toBe(INPUT_SCALING_LAYER)
+    expect(scaled.model.getLayer(INPUT_SCALING_LAYER).trainable).toBe(false)
+    const pixels = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 4)
+    const want = raw.model.predict(tf.sub(tf.mul(pixels, 2), 1)) as tf.Tensor
+    const got = scaled.model.predict(pixels) as tf.Tensor
+    expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-6)
   })
 })
 
@@ -93,7 +99,7 @@ describe('trainTransfer', () => {
     await saveTinyBackbone(tmpDir)
     const train = colourSquares(8, 16, 1)
     const val = colourSquares(4, 16, 2)
-    const before = (await loadBackbone(tmpDir, { inputSize: 16 }))
+    const before = (await loadBackbone(tmpDir, { inputSize: 16 })).model
       .getLayer('block_a')
       .getWeights()[0]!
       .dataSync()
@@ -142,7 +148,7 @@ describe('trainTransfer', () => {
     log,
   }) => {
     await saveTinyBackbone(tmpDir)
-    const backbone = await loadBackbone(tmpDir, { inputSize: 16 })
+    const { model: backbone } = await loadBackbone(tmpDir, { inputSize: 16 })
     expect(buildFeatureExtractor(backbone, ['block_b'], 'tiny', 'conv').outputs[0]!.shape).toEqual([
       null,
       8,
