@@ -1,16 +1,15 @@
-import type * as tf from '@tensorflow/tfjs'
-import { createSeededRandom, deriveSeed } from '../../data/index.js'
+import * as tf from '@tensorflow/tfjs'
+import type { InputScaling } from '../../data/index.js'
 import type { Logger } from '../../log/index.js'
 import { ModelInputError } from '../errors.js'
 import {
   trainModel,
   type EpochMetrics,
-  type ImageAugmenter,
   type LabelledImages,
   type TrainParams,
   type TrainResult,
 } from '../train-loop.js'
-import { catalogCredit } from './backbone-catalog.js'
+import { computeViews, viewPicker } from './cached-views.js'
 import { createFeatureRunner } from './extract-features.js'
 import {
   buildConvHead,
@@ -20,12 +19,15 @@ import {
   type HeadKind,
 } from './feature-model.js'
 import { loadBackbone } from './load-backbone.js'
+import { splitBackbone } from './split-backbone.js'
 
 export interface TransferParams extends TrainParams {
-  /** Catalogued npm backbone, local model.json (or its folder), or http(s) URL: see loadBackbone. */
+  /** Catalogued backbone, .tflite file, local model.json (or its folder), or http(s) URL: see loadBackbone. */
   backbone: string
-  /** Backbone layers whose pooled outputs, concatenated, are the frozen features. */
+  /** Backbone layers the head reads; empty: the catalogue's feature node. */
   featureNodes: readonly string[]
+  /** The backbone's input range, for files that do not say it (see loadBackbone). */
+  inputScaling?: InputScaling
   /** Feature sets per training image: the plain image plus views-1 augmented copies; default 8. */
   views?: number
   /** Head dropout; default 0.3. */
@@ -34,6 +36,15 @@ export interface TransferParams extends TrainParams {
   head?: HeadKind
   /** Conv head: filters of its first conv; default 128. */
   headWidth?: number
+  /**
+   * Fine-tuning: after the head has trained, the backbone layers after this one train with it on the cached
+   * output of this layer; empty (default) keeps the whole backbone frozen. `catalog` takes the catalogue's cut.
+   */
+  fineTuneFrom?: string
+  /** Fine-tuning epochs; default 0 (off). */
+  fineTuneEpochs?: number
+  /** Fine-tuning learning rate (peak of its cosine schedule); default 1e-4. */
+  fineTuneLearningRate?: number
 }
 
 export interface TransferOptions {
@@ -48,115 +59,161 @@ export interface TransferOptions {
   log: Logger
   signal?: AbortSignal
   onProgress?: (message: string) => void
-  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>
+  onEpoch?: (metrics: EpochMetrics, stage: TransferStage) => void | Promise<void>
 }
 
+/** `head`: the head alone on frozen features; `fine-tune`: the backbone's last layers with it. */
+export type TransferStage = 'head' | 'fine-tune'
+
 export interface TransferResult extends TrainResult {
-  /** Image in, probabilities out: frozen backbone, pooling, trained head. */
+  /** Image in ([0, 1] RGB), probabilities out: input scaling, backbone, head. */
   model: tf.LayersModel
   featureSize: number
-  /** Seconds spent computing features (all views). */
+  featureNodes: string[]
+  inputScaling: InputScaling
+  /** Seconds spent computing features and cached maps (all views). */
   featureSeconds: number
   runtime: 'onnxruntime' | 'tfjs'
   credit?: string
+  /** The fine-tuning stage, when it ran: its cut, epochs and result. */
+  fineTune?: { from: string; trainableWeights: number; isKept: boolean } & TrainResult
 }
 
 /**
- * Transfer learning with a frozen backbone: features of every image are computed once (plus augmented views
- * of the training images), then only the small head trains, for many epochs, in seconds. Each epoch shows
- * every training image once, in one of its views drawn at random, so augmentation still varies per epoch.
+ * Transfer learning: features of every image are computed once (plus augmented views of the training images)
+ * and a small head trains on them; then, with fine-tuning, the backbone's layers after `fineTuneFrom` train
+ * together with the head on the cached output of that layer, at a lower rate (linear probe, then fine-tune:
+ * the head starts good, so the pretrained features move little). Each epoch shows every training image once,
+ * in one of its views drawn at random.
  */
 export async function trainTransfer(options: TransferOptions): Promise<TransferResult> {
   const { params, log } = options
   const views = params.views ?? 8
   if (!Number.isInteger(views) || views < 1)
     throw new ModelInputError(`views must be a positive integer, got ${views}`)
-  const backbone = await loadBackbone(params.backbone, { inputSize: options.inputSize })
+  const backbone = await loadBackbone(params.backbone, {
+    inputSize: options.inputSize,
+    inputScaling: params.inputScaling,
+  })
   const headKind = params.head ?? 'linear'
-  const extractor = buildFeatureExtractor(backbone, params.featureNodes, params.backbone, headKind)
+  const featureNodes =
+    params.featureNodes.length > 0 ? [...params.featureNodes] : [backbone.defaults?.featureNode ?? '']
+  const extractor = buildFeatureExtractor(backbone.model, featureNodes, params.backbone, headKind)
+  const cut =
+    params.fineTuneFrom === 'catalog' ? backbone.defaults?.fineTuneFrom : params.fineTuneFrom || undefined
+  const fineTuneEpochs = cut ? (params.fineTuneEpochs ?? 0) : 0
+  if (params.fineTuneFrom === 'catalog' && !cut) {
+    throw new ModelInputError(`fineTuneFrom=catalog needs a catalogued backbone, not ${params.backbone}`)
+  }
+  if (fineTuneEpochs > 0 && featureNodes.length !== 1) {
+    throw new ModelInputError('fine-tuning reads one feature node; name one in featureNodes')
+  }
+  const split =
+    fineTuneEpochs > 0 ? splitBackbone(backbone.model, cut!, featureNodes[0]!, params.backbone) : undefined
+  // The tail on cached maps gives the head's features when fine-tuning: the same numbers as the extractor.
+  const tailFeatures = split
+    ? buildFeatureExtractor(split.tail, featureNodes, params.backbone, headKind)
+    : undefined
   const featureShape = extractor.outputs[0]!.shape.slice(1) as number[]
   const featureSize = featureShape.reduce((a, b) => a * b, 1)
-  const runner = await createFeatureRunner(extractor, {
+
+  const started = performance.now()
+  const cache = await computeViews({
+    model: split ? split.frozen : extractor,
+    train: options.train.images,
+    val: options.val.images,
+    views,
+    size: options.inputSize,
+    augment: options.augment,
     log,
     signal: options.signal,
+    onProgress: options.onProgress,
+    label: split ? `maps at ${cut}` : 'features',
   })
-  const started = performance.now()
-  let trainViews: Float32Array[][]
-  let valFeatures: Float32Array[]
-  try {
-    const total = options.train.images.length * views + options.val.images.length
-    let done = 0
-    let lastReport = 0
-    const progress = (n: number): void => {
-      done += n
-      const now = performance.now()
-      if (now - lastReport > 5000 || done === total) {
-        lastReport = now
-        options.onProgress?.(
-          `features (${runner.runtime}): ${done}/${total} images, ${((now - started) / 1000).toFixed(0)} s`,
-        )
-      }
+  let trainFeatures = cache.train
+  let valFeatures = cache.val
+  if (tailFeatures) {
+    const runner = await createFeatureRunner(tailFeatures, { log, signal: options.signal })
+    try {
+      trainFeatures = []
+      for (const perImage of cache.train) trainFeatures.push(await runner.run(perImage))
+      valFeatures = await runner.run(cache.val)
+    } finally {
+      await runner.release()
     }
-    trainViews = []
-    for (let v = 0; v < views; v++) {
-      const augment = v === 0 ? undefined : options.augment
-      const batch = await runBatched(runner.run, options.train.images, augment, options.inputSize, progress)
-      batch.forEach((f, i) => (trainViews[i] ??= []).push(f))
-    }
-    valFeatures = await runBatched(runner.run, options.val.images, undefined, options.inputSize, progress)
-  } finally {
-    await runner.release()
   }
   const featureSeconds = (performance.now() - started) / 1000
-  log.info({ featureSize, views, featureSeconds, runtime: runner.runtime }, 'backbone features ready')
+  log.info({ featureSize, views, featureSeconds, runtime: cache.runtime }, 'backbone features ready')
 
   const headOptions = { numClasses: options.numClasses, dropout: params.dropout ?? 0.3, seed: options.seed }
   const head =
     headKind === 'conv'
       ? buildConvHead(featureShape, { ...headOptions, width: params.headWidth })
       : buildHead(featureSize, headOptions)
-  const plain = trainViews.map((v) => v[0]!)
-  const viewsOf = new Map(plain.map((f, i) => [f, trainViews[i]!]))
-  const pick = createSeededRandom(deriveSeed(options.seed, 'views'))
-  // trainModel hands the "augmenter" the plain feature vector; it answers one of that image's views.
-  const drawView: ImageAugmenter = (features) => {
-    const all = viewsOf.get(features) ?? [features]
-    return all[Math.floor(pick() * all.length)] ?? features
-  }
-  const result = await trainModel({
+  const headResult = await trainModel({
     model: head,
-    train: { images: plain, labels: options.train.labels },
+    train: { images: trainFeatures.map((v) => v[0]!), labels: options.train.labels },
     val: { images: valFeatures, labels: options.val.labels },
     params,
-    augment: views > 1 ? drawView : undefined,
+    augment: views > 1 ? viewPicker(trainFeatures, options.seed, 'views') : undefined,
     seed: options.seed,
     log,
     signal: options.signal,
-    onEpoch: options.onEpoch,
+    onEpoch: (m) => options.onEpoch?.(m, 'head'),
   })
+
+  let fineTune: TransferResult['fineTune']
+  if (split && tailFeatures) {
+    const tuned = composeClassifier(tailFeatures, head)
+    const trainable = tuned.trainableWeights.reduce((n, w) => n + w.read().size, 0)
+    options.onProgress?.(
+      `fine-tuning the backbone after ${cut} (${trainable} weights) for ${fineTuneEpochs} epochs`,
+    )
+    // Kept only if it beats the head alone on validation: a few hundred photos can pull features apart.
+    const headOnly = tuned.getWeights().map((w) => w.clone())
+    const headBest = bestValAcc(headResult)
+    const result = await trainModel({
+      model: tuned,
+      train: { images: cache.train.map((v) => v[0]!), labels: options.train.labels },
+      val: { images: cache.val, labels: options.val.labels },
+      params: {
+        ...params,
+        epochs: fineTuneEpochs,
+        learningRate: params.fineTuneLearningRate ?? 1e-4,
+        lrSchedule: 'cosine',
+        warmupEpochs: 0,
+        earlyStoppingPatience: 0,
+      },
+      augment: views > 1 ? viewPicker(cache.train, options.seed, 'fine-tune-views') : undefined,
+      seed: options.seed,
+      log,
+      signal: options.signal,
+      onEpoch: (m) => options.onEpoch?.(m, 'fine-tune'),
+    })
+    const isKept = !(bestValAcc(result) < headBest)
+    if (!isKept) {
+      tuned.setWeights(headOnly)
+      log.info(
+        { headBest, fineTuneBest: bestValAcc(result) },
+        'fine-tuning did not beat the head on validation: dropped',
+      )
+    }
+    tf.dispose(headOnly)
+    fineTune = { from: cut!, trainableWeights: trainable, isKept, ...result }
+  }
   return {
-    ...result,
+    ...headResult,
     model: composeClassifier(extractor, head),
     featureSize,
+    featureNodes,
+    inputScaling: backbone.inputScaling,
     featureSeconds,
-    runtime: runner.runtime,
-    credit: catalogCredit(params.backbone),
+    runtime: cache.runtime,
+    credit: backbone.credit,
+    fineTune,
   }
 }
 
-async function runBatched(
-  run: (images: readonly Float32Array[]) => Promise<Float32Array[]>,
-  images: readonly Float32Array[],
-  augment: ((image: Float32Array, size: number) => Float32Array) | undefined,
-  size: number,
-  progress: (n: number) => void,
-): Promise<Float32Array[]> {
-  const out: Float32Array[] = []
-  // Augmented copies are made a chunk at a time: a whole view of 224 px images would take ~0.8 GB.
-  for (let start = 0; start < images.length; start += 64) {
-    const chunk = images.slice(start, start + 64).map((image) => (augment ? augment(image, size) : image))
-    out.push(...(await run(chunk)))
-    progress(chunk.length)
-  }
-  return out
+function bestValAcc(result: TrainResult): number {
+  return result.history.find((h) => h.epoch === result.bestEpoch)?.valAcc ?? Number.NaN
 }
