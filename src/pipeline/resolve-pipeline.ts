@@ -58,6 +58,7 @@ export function resolvePipeline(spec: PipelineSpec, options: ResolveOptions): Re
   const problems: string[] = []
   const stepNames = Object.keys(spec.steps)
   const params = resolvePipelineParams(spec, options, problems)
+  const declaredParams = new Set(Object.keys(spec.params ?? {}))
 
   const steps: ResolvedStep[] = []
   for (const name of stepNames) {
@@ -82,7 +83,7 @@ export function resolvePipeline(spec: PipelineSpec, options: ResolveOptions): Re
         )
       }
     }
-    const stepParams = substituteParams(where, decl.params ?? {}, params, problems)
+    const stepParams = substituteParams(where, decl.params ?? {}, params, declaredParams, problems)
     applyStepOverrides(name, type, stepParams, options.overrides ?? [])
     const withDefaults = Value.Default(type.params, stepParams)
     const paramProblems = formatSchemaErrors(type.params, withDefaults, `${where}.params`)
@@ -217,6 +218,7 @@ function substituteParams(
   where: string,
   raw: Record<string, unknown>,
   params: Record<string, ParamValue>,
+  declared: ReadonlySet<string>,
   problems: string[],
 ): Record<string, unknown> {
   const substitute = (value: unknown, place: string): unknown => {
@@ -224,7 +226,9 @@ function substituteParams(
       const whole = WHOLE_PARAM_REF.exec(value)
       if (whole?.[1]) {
         const v = params[whole[1]]
-        if (v === undefined) problems.push(`${place}: ${missingParam(whole[1], params)}`)
+        // A declared param left without a value hands the choice to the step schema's default.
+        if (v === undefined && !declared.has(whole[1]))
+          problems.push(`${place}: ${missingParam(whole[1], params)}`)
         return v
       }
       return value.replace(PARAM_REF, (_, name: string) => {

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_PIPELINE_FILE,
@@ -11,6 +12,7 @@ import {
 import { FAKE_PIPELINE, createFakeStepTypes } from './fake-steps.js'
 
 const stepTypes = createFakeStepTypes(new Map())
+const FROM_SCRATCH = path.join(path.dirname(DEFAULT_PIPELINE_FILE), 'from-scratch.yaml')
 
 function resolve(yaml: string, overrides: string[] = []) {
   return resolvePipeline(parsePipelineSpec(yaml, 'test.yaml'), { file: 'test.yaml', stepTypes, overrides })
@@ -57,7 +59,7 @@ describe('resolvePipeline', () => {
 
   it('reads a map or list step param from --set as YAML flow, and refuses other shapes', async () => {
     const load = (overrides: string[]) =>
-      loadPipeline(DEFAULT_PIPELINE_FILE, { stepTypes: defaultStepTypes(), overrides })
+      loadPipeline(FROM_SCRATCH, { stepTypes: defaultStepTypes(), overrides })
     const pipeline = await load(['train.architectureParams={widths: [16, 32], stemStride: 2}'])
     expect(pipeline.steps.find((s) => s.name === 'train')?.params).toMatchObject({
       architectureParams: { widths: [16, 32], stemStride: 2 },
@@ -69,6 +71,24 @@ describe('resolvePipeline', () => {
     await expect(load(['train.architectureParams=[1, 2]'])).rejects.toThrow(/expected a map/)
     await expect(load(['train.architectureParams=stemStride'])).rejects.toThrow(/expected a map/)
     await expect(load(['train.architectureParams={a: [1'])).rejects.toThrow(/expected a map/)
+  })
+
+  it('leaves a declared param without default or --set to the step schema, which holds the one default', async () => {
+    const pipeline = await loadPipeline(DEFAULT_PIPELINE_FILE, {
+      stepTypes: defaultStepTypes(),
+      overrides: [],
+    })
+    const train = pipeline.steps.find((s) => s.name === 'train')!
+    const schemaDefaults = train.type.params.properties as Record<string, { default?: unknown }>
+    expect(pipeline.params).not.toHaveProperty('epochs')
+    for (const name of ['backbone', 'head', 'views', 'epochs', 'fineTuneEpochs']) {
+      expect(train.params[name], name).toEqual(schemaDefaults[name]!.default)
+    }
+    const set = await loadPipeline(DEFAULT_PIPELINE_FILE, {
+      stepTypes: defaultStepTypes(),
+      overrides: ['epochs=7'],
+    })
+    expect(set.steps.find((s) => s.name === 'train')!.params.epochs).toBe(7)
   })
 
   it('names an unknown step type', () => {

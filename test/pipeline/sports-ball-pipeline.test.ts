@@ -8,6 +8,9 @@ import {
   loadPipeline,
   runPipeline,
 } from '../../src/pipeline/index.js'
+import { PipelineOverrideError } from '../../src/pipeline/errors.js'
+
+const FROM_SCRATCH = path.join(path.dirname(DEFAULT_PIPELINE_FILE), 'from-scratch.yaml')
 import { TEST_VIEW_PRESETS } from '../../src/model/index.js'
 import { getModel } from '../../src/registry/index.js'
 import { saveTinyBackbone } from '../model/transfer/tiny-backbone.js'
@@ -33,10 +36,10 @@ async function makeDataset(dir: string): Promise<string> {
   return dir
 }
 
-describe('the sports-ball-classification pipeline', () => {
+describe('the sports-ball pipelines', () => {
   const it = testWithDb('pglite')
 
-  it('trains, evaluates and registers a model, and a second run is fully cached', async ({
+  it('trains a CNN from scratch, evaluates and registers it, and a second run is fully cached', async ({
     database,
     tmpDir,
     log,
@@ -44,14 +47,15 @@ describe('the sports-ball-classification pipeline', () => {
     const data = await makeDataset(path.join(tmpDir, 'photos'))
     const home = path.join(tmpDir, 'home')
     const load = () =>
-      loadPipeline(DEFAULT_PIPELINE_FILE, {
+      loadPipeline(FROM_SCRATCH, {
         stepTypes: defaultStepTypes(),
         overrides: [
           `data=${data}`,
           'architecture=seed-cnn',
           'imageSize=16',
           'epochs=1',
-          'batchSize=4',
+          'train.batchSize=4',
+          'testViews=centre-flip',
           'valFraction=0.25',
           'testFraction=0.25',
           'promote=staging',
@@ -124,19 +128,19 @@ describe('the sports-ball-classification pipeline', () => {
   }) => {
     const data = await makeDataset(path.join(tmpDir, 'photos'))
     const load = (architectureParams: string) =>
-      loadPipeline(DEFAULT_PIPELINE_FILE, {
+      loadPipeline(FROM_SCRATCH, {
         stepTypes: defaultStepTypes(),
         overrides: [
           `data=${data}`,
           'architecture=sep-cnn',
           `train.architectureParams=${architectureParams}`,
           'augmentation=strong',
-          'mixupAlpha=0.2',
-          'warmupEpochs=1',
-          'lrSchedule=cosine',
+          'train.mixupAlpha=0.2',
+          'train.warmupEpochs=1',
+          'train.lrSchedule=cosine',
           'imageSize=16',
           'epochs=2',
-          'batchSize=4',
+          'train.batchSize=4',
           'valFraction=0.25',
           'testFraction=0.25',
           'promote=staging',
@@ -166,7 +170,7 @@ describe('the sports-ball-classification pipeline', () => {
     expect(separableFilters).toEqual([8, 8, 12, 12])
   })
 
-  it('trains by transfer from a backbone named in the params: frozen features, trained head, registered', async ({
+  it('trains by transfer from a backbone named in the params: head on cached features, fine-tuned tail, registered', async ({
     database,
     tmpDir,
     log,
@@ -176,14 +180,14 @@ describe('the sports-ball-classification pipeline', () => {
     await saveTinyBackbone(backbone)
     const overrides = [
       `data=${data}`,
-      'architecture=transfer',
       `backbone=${backbone}`,
-      'featureNodes=block_a,block_b',
-      'head=linear',
+      'featureNodes=block_b',
+      'train.fineTuneFrom=pool_a',
+      'fineTuneEpochs=1',
       'views=2',
       'imageSize=16',
       'epochs=3',
-      'batchSize=4',
+      'train.batchSize=4',
       'valFraction=0.25',
       'testFraction=0.25',
       'promote=staging',
@@ -193,19 +197,25 @@ describe('the sports-ball-classification pipeline', () => {
         stepTypes: defaultStepTypes(),
         overrides: [...overrides, ...extra],
       })
+    // A CNN's own options are not a transfer step's: refused before anything runs.
+    await expect(load(['train.architectureParams={widths: [8]}'])).rejects.toThrow(PipelineOverrideError)
+    await expect(load(['train.architectureParams={widths: [8]}'])).rejects.toThrow(
+      /step "train" \(transfer\) has no param "architectureParams"/,
+    )
     const services = { home: path.join(tmpDir, 'home'), db: database.handle.db, log, codeVersion: 'test-sha' }
-    const refused = await runPipeline(await load(['train.architectureParams={widths: [8]}']), services)
-    expect(refused.error?.message).toMatch(/architectureParams\.widths" does not apply/)
     const run = await runPipeline(await load(), services)
     expect(run.error).toBeUndefined()
     const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
     expect(model.row).toMatchObject({
       architecture: 'transfer',
       params: {
-        architecture: 'transfer',
         backbone,
-        featureNodes: 'block_a,block_b',
+        featureNodes: 'block_b',
+        fineTuneFrom: 'pool_a',
+        fineTuneEpochs: 1,
+        // left unset in the pipeline file, so the transfer step's own defaults hold
         head: 'linear',
+        dropout: 0.3,
         views: 2,
         imageSize: 16,
       },
@@ -218,5 +228,11 @@ describe('the sports-ball-classification pipeline', () => {
     // one flat graph: the backbone's layers up to the features, then the head
     expect(layers).toEqual(expect.arrayContaining(['block_a', 'block_b', 'head_norm', 'head_classifier']))
     expect(layers).not.toContain('own_head')
+    expect(layers).not.toContain('tail_input')
+    expect(JSON.parse(await readFile(path.join(model.artifactPath, 'preprocess.json'), 'utf8'))).toEqual({
+      size: 16,
+      fit: 'stretch',
+      inputScaling: { kind: 'unit' },
+    })
   })
 })

@@ -40,21 +40,23 @@ const STEP_REF = /^\$\{steps\.([^.}]+)\.outputs\.([^.}]+)\}$/
 
 export interface PipelineParamValue {
   name: string
-  /** Undefined for a param without default and without override: the workflow must be given one. */
-  value: string | undefined
+  value: string
   description: string | undefined
 }
 
-/** The pipeline's params as strings (what `--set` takes), overrides applied; unknown overrides fail. */
+/**
+ * The pipeline's params as strings (what `--set` takes), overrides applied; unknown overrides fail. A param
+ * without default or override is left out: its step's own default holds (set it at render time to change it).
+ */
 export function pipelineParamValues(spec: PipelineSpec, overrides: Readonly<Record<string, string>> = {}) {
   const declared = spec.params ?? {}
   const unknown = Object.keys(overrides).filter((name) => !(name in declared))
   if (unknown.length > 0) {
     throw new PipelineRenderError(unknown.map((name) => `--set ${name}: the pipeline declares no such param`))
   }
-  return Object.entries(declared).map(([name, decl]): PipelineParamValue => {
-    const fallback = decl.default === undefined ? undefined : String(decl.default)
-    return { name, value: overrides[name] ?? fallback, description: decl.description }
+  return Object.entries(declared).flatMap(([name, decl]): PipelineParamValue[] => {
+    const value = overrides[name] ?? (decl.default === undefined ? undefined : String(decl.default))
+    return value === undefined ? [] : [{ name, value, description: decl.description }]
   })
 }
 
@@ -200,7 +202,7 @@ export function renderArgoWorkflow(spec: PipelineSpec, options: RenderOptions): 
       arguments: {
         parameters: params.map((p) => ({
           name: p.name,
-          ...(p.value === undefined ? {} : { value: p.value }),
+          value: p.value,
           ...(p.description ? { description: p.description } : {}),
         })),
       },

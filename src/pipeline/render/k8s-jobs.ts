@@ -33,10 +33,6 @@ export interface KubernetesJob {
  */
 export function renderKubernetesJob(spec: PipelineSpec, options: RenderOptions): KubernetesJob {
   const params = pipelineParamValues(spec, options.overrides)
-  const missing = params
-    .filter((p) => p.value === undefined)
-    .map((p) => `param ${p.name} has no default: --set it`)
-  if (missing.length > 0) throw new PipelineRenderError(missing)
   const steps = orderedSteps(spec)
   const { volumes, container, podSecurityContext } = stepPodParts(options)
   const runDir = `${SPORTSCAN_HOME_PATH}/pipeline-runs/$(RUN_ID)`
@@ -48,7 +44,7 @@ export function renderKubernetesJob(spec: PipelineSpec, options: RenderOptions):
     ...container,
     name: kubernetesName(s.name),
     env: [runId, ...container.env],
-    args: stepArgs(s.name, options.pipelineFile, runDir, params, (p) => p.value ?? ''),
+    args: stepArgs(s.name, options.pipelineFile, runDir, params, (p) => p.value),
   }))
   const main = containers.pop()
   if (!main) throw new PipelineRenderError(['the pipeline has no steps'])

@@ -1,5 +1,6 @@
 export { prepStep } from './prep.js'
 export { splitStep, STRATIFIED } from './split.js'
 export { trainStep } from './train.js'
+export { transferStep } from './transfer.js'
 export { evaluateStep } from './evaluate.js'
 export { registerStep } from './register.js'

@@ -7,23 +7,21 @@ import {
   ARTIFACT_FILES,
   getArchitecture,
   initBackend,
-  InvalidArchitectureParamError,
   saveModelArtifact,
   trainModel,
   writeLearningCurvesPng,
-  type EpochMetrics,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
-import { loopParams } from './train-params.js'
-import { TRANSFER, runTransfer } from './train-transfer.js'
+import { formatEpoch } from './format-epoch.js'
+import { loopParamProperties, loopParams } from './loop-params.js'
 import { readStoredSplit } from './split-file.js'
 import { stringInput, toJson } from './step-inputs.js'
 import { readTensorStore, selectImages } from './tensor-store.js'
 
 export const trainStep = defineStep({
   name: 'train',
-  version: '4',
-  description: 'train an architecture from the registry on the train subset, early-stopping on validation',
+  version: '5',
+  description: 'train a CNN from the architecture registry end to end, early-stopping on validation',
   inputs: { tensors: { kind: 'tensors' }, split: { kind: 'split' } },
   outputs: {
     model: { kind: 'model', isPath: true, description: 'model artifact folder (best epoch), uncalibrated' },
@@ -31,33 +29,23 @@ export const trainStep = defineStep({
   },
   params: Type.Object(
     {
-      /** A registry architecture trained end to end, or `transfer`: a frozen backbone plus a trained head. */
+      /** A CNN from the architecture registry, trained end to end (seed-cnn, resnet-small, sep-cnn). */
       architecture: Type.String({ minLength: 1, default: 'seed-cnn' }),
       /** The architecture's own options, e.g. `{ widths: [32, 64, 128], stemStride: 2 }`; the builder checks them. */
       architectureParams: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
-      /** transfer: catalogued npm backbone, local model.json (or folder) or http(s) URL of a layers model. */
-      backbone: Type.String({ minLength: 1, default: 'nsfwjs:mobilenet_v2' }),
-      /** transfer: comma-separated backbone layer names whose pooled outputs are the features. */
-      featureNodes: Type.String({ minLength: 1, default: 'block_13_expand_relu,block_12_add,block_14_add' }),
-      /** transfer: `linear` on pooled features of every node, or `conv` (two separable convs) on one node's map. */
-      head: Type.Union([Type.Literal('linear'), Type.Literal('conv')], { default: 'linear' }),
-      /** transfer: feature sets per training image (the plain image plus augmented copies). */
-      views: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
-      dropout: Type.Number({ minimum: 0, maximum: 0.95, default: 0.3 }),
-      epochs: Type.Integer({ minimum: 1 }),
-      batchSize: Type.Integer({ minimum: 1, default: 32 }),
-      learningRate: Type.Number({ exclusiveMinimum: 0, default: 1e-3 }),
-      weightDecay: Type.Number({ minimum: 0, default: 0 }),
-      labelSmoothing: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
-      lrSchedule: Type.Union([Type.Literal('plateau'), Type.Literal('cosine')], { default: 'plateau' }),
-      /** Cosine: epochs of linear warm-up before the decay. */
-      warmupEpochs: Type.Number({ minimum: 0, default: 0 }),
-      /** Mixup's Beta(alpha, alpha); 0 turns it off. */
-      mixupAlpha: Type.Number({ minimum: 0, maximum: 10, default: 0 }),
-      /** Epochs without a better validation accuracy before stopping; 0 disables early stopping. */
-      earlyStoppingPatience: Type.Integer({ minimum: 0, default: 10 }),
-      reduceLrPatience: Type.Integer({ minimum: 1, default: 3 }),
-      reduceLrFactor: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5 }),
+      ...loopParamProperties({
+        epochs: 30,
+        batchSize: 32,
+        learningRate: 1e-3,
+        weightDecay: 0,
+        labelSmoothing: 0,
+        lrSchedule: 'plateau',
+        warmupEpochs: 0,
+        mixupAlpha: 0,
+        earlyStoppingPatience: 10,
+        reduceLrPatience: 3,
+        reduceLrFactor: 0.5,
+      }),
       /** `strong` adds wide crops, cutout and more colour change: the from-scratch recipe. */
       augmentation: Type.Union([Type.Literal('default'), Type.Literal('strong'), Type.Literal('none')], {
         default: 'default',
@@ -77,18 +65,6 @@ export const trainStep = defineStep({
     ctx.progress(
       `${p.architecture} on ${backend}: ${train.images.length} train, ${val.images.length} validation images at ${store.spec.size}x${store.spec.size}`,
     )
-    if (p.architecture === TRANSFER) {
-      // Silently ignoring them would train something other than what the user asked for.
-      const [ignored] = Object.keys(p.architectureParams)
-      if (ignored !== undefined) {
-        throw new InvalidArchitectureParamError(
-          TRANSFER,
-          `architectureParams.${ignored}`,
-          'does not apply: a transfer run takes backbone, featureNodes, views and dropout',
-        )
-      }
-      return runTransfer(ctx, { params: p, backend, spec: store.spec, train, val })
-    }
     const model = getArchitecture(p.architecture).build({
       ...p.architectureParams,
       inputSize: store.spec.size,
@@ -147,8 +123,3 @@ export const trainStep = defineStep({
 })
 
 const AUGMENT_PRESETS = { default: {}, strong: STRONG_AUGMENT, none: NO_AUGMENT } as const
-
-function formatEpoch(m: EpochMetrics, epochs: number): string {
-  const f = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '-')
-  return `epoch ${m.epoch}/${epochs} loss ${f(m.loss)} acc ${f(m.acc)} val_loss ${f(m.valLoss)} val_acc ${f(m.valAcc)} lr ${m.lr.toExponential(1)} ${m.seconds.toFixed(1)} s`
-}

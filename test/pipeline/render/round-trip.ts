@@ -25,13 +25,12 @@ export function parseStepArgs(args: string[]): {
   return { step, file, runDir, sets }
 }
 
-/** The pipeline's declared params as the strings `--set` takes (undefined: no default). */
-export function declaredParams(spec: PipelineSpec): Record<string, string | undefined> {
+/** The pipeline's params that have a default, as the strings `--set` takes (the others keep the step's). */
+export function declaredParams(spec: PipelineSpec): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(spec.params ?? {}).map(([name, d]) => [
-      name,
-      d.default === undefined ? undefined : String(d.default),
-    ]),
+    Object.entries(spec.params ?? {}).flatMap(([name, d]) =>
+      d.default === undefined ? [] : [[name, String(d.default)]],
+    ),
   )
 }
 
