@@ -78,7 +78,13 @@ export async function startTestApi(
   const config: Config = { ...base, serving: { ...base.serving, ...serving } }
   const log = createSilentLogger()
   const holder = new ModelHolder({
-    locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
+    locate: async () => ({
+      key: `dir:${modelDir}`,
+      dir: modelDir,
+      origin: 'bundled',
+      runtime: config.serving.runtime,
+      testViews: config.serving.testViews,
+    }),
     load: (source) => (options.load ? options.load(source, home) : loadClassifier(source.dir, { log })),
     log,
   })

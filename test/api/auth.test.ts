@@ -79,7 +79,13 @@ describe.each(testDrivers)('access control (%s)', (driver) => {
     database = await createTestDatabase(driver)
     const log = createSilentLogger()
     holder = new ModelHolder({
-      locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
+      locate: async () => ({
+        key: `dir:${modelDir}`,
+        dir: modelDir,
+        origin: 'bundled',
+        runtime: 'tfjs',
+        testViews: 'model',
+      }),
       load: (source) => loadClassifier(source.dir, { log }),
       log,
     })

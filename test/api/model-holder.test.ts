@@ -1,18 +1,30 @@
 import path from 'node:path'
 import { ModelHolder } from '../../src/api/model-holder.js'
-import { SERVED_MODEL_NAME, locateServedModel } from '../../src/api/model-source.js'
 import type { DatabaseHandle } from '../../src/db/index.js'
 import type { Logger } from '../../src/log/index.js'
 import { loadClassifier } from '../../src/model/index.js'
-import { MODEL_ALIAS_CHANNEL, promoteAlias, registerModel } from '../../src/registry/index.js'
+import {
+  MODEL_ALIAS_CHANNEL,
+  promoteAlias,
+  registerModel,
+  resolveServedModel,
+} from '../../src/registry/index.js'
 import { describe, expect, test, testDrivers, testWithDb } from '../fixtures.js'
 import { TINY_SIZE, startTestApi, writeTinyModel } from './api-harness.js'
+
+const SERVED_MODEL_NAME = 'sports-ball-cnn'
 
 const pixels = () => new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)
 
 function holderFor(handle: DatabaseHandle, bundledModelDir: string, log: Logger) {
   return new ModelHolder({
-    locate: () => locateServedModel(handle, { bundledModelDir }),
+    locate: () =>
+      resolveServedModel(handle.db, {
+        modelName: SERVED_MODEL_NAME,
+        bundledModelDir,
+        runtime: 'tfjs',
+        testViews: 'model',
+      }),
     load: (source) => loadClassifier(source.dir, { ref: source.ref, log }),
     log,
   })
@@ -142,7 +154,7 @@ describe('model holder without a database', () => {
     const good = await writeTinyModel(path.join(tmpDir, 'good'))
     let dir = good
     const holder = new ModelHolder({
-      locate: async () => ({ key: dir, dir, origin: 'bundled' }),
+      locate: async () => ({ key: dir, dir, origin: 'bundled', runtime: 'tfjs', testViews: 'model' }),
       load: (source) => loadClassifier(source.dir, { log }),
       log,
     })

@@ -124,15 +124,15 @@ describe('serving runtime (config.serving.runtime)', () => {
         preprocess: { size: TINY_SIZE, fit: 'stretch' },
       })
       model.dispose()
-      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const }
+      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const, testViews: 'model' as const }
       const serving = { inferenceThreads: 1, inferenceWorkers: 0, batchWindowMs: 0, maxBatchSize: 1 }
-      const auto = await loadServedClassifier(source, { serving: { ...serving, runtime: 'auto' }, home, log })
+      const auto = await loadServedClassifier({ ...source, runtime: 'auto' }, { serving, home, log })
       expect(auto.runtime).toBe('tfjs')
       const [probs] = await auto.classifier.predict([new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)])
       expect(probs?.length).toBe(2)
       await auto.classifier.dispose()
       await expect(
-        loadServedClassifier(source, { serving: { ...serving, runtime: 'onnx' }, home, log }),
+        loadServedClassifier({ ...source, runtime: 'onnx' }, { serving, home, log }),
       ).rejects.toMatchObject({ code: 'SPS_ONNX_UNSUPPORTED_LAYER' })
     } finally {
       await rm(dir, { recursive: true, force: true })
@@ -155,23 +155,24 @@ describe('serving runtime (config.serving.runtime)', () => {
         viewTemperatures: { 'centre-flip': 0.9, full: 2 },
       })
       model.dispose()
-      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const }
+      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const, testViews: 'full' as const }
       const images = randomImages(3, 16, 11)
       const reference = await loadClassifier(dir, { testViews: 'full' })
       const expected = await reference.predict(images)
       await reference.dispose()
-      const base = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 4, testViews: 'full' as const }
-      for (const serving of [
-        { ...base, runtime: 'tfjs' as const, inferenceWorkers: 0 },
-        { ...base, runtime: 'onnx' as const, inferenceWorkers: 0 },
-        { ...base, runtime: 'onnx' as const, inferenceWorkers: 1 },
-      ]) {
-        const { classifier } = await loadServedClassifier(source, { serving, home, log })
+      const base = { inferenceThreads: 1, batchWindowMs: 0, maxBatchSize: 4 }
+      for (const [runtime, inferenceWorkers] of [
+        ['tfjs', 0],
+        ['onnx', 0],
+        ['onnx', 1],
+      ] as const) {
+        const serving = { ...base, inferenceWorkers }
+        const { classifier } = await loadServedClassifier({ ...source, runtime }, { serving, home, log })
         const got = await classifier.predict(images)
         got.forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[i]![k]!, 4)))
         await classifier.dispose()
         await expect(
-          loadServedClassifier(source, { serving: { ...serving, testViews: 'multi-crop' }, home, log }),
+          loadServedClassifier({ ...source, runtime, testViews: 'multi-crop' }, { serving, home, log }),
         ).rejects.toMatchObject({ code: 'SPS_MODEL_ARTIFACT_INVALID' })
       }
     } finally {
