@@ -124,7 +124,9 @@ describe('the review and retraining loop', () => {
         splitFile,
         since: startedAt,
         baseVersion: base.version,
-        bundledModelDir: bundled,
+        serving: { ...api.config.serving, bundledModelDir: bundled },
+        holdoutFraction: 0.3,
+        holdoutSeed: 7,
         overrides: [
           'architecture=seed-cnn',
           'epochs=1',
@@ -135,14 +137,18 @@ describe('the review and retraining loop', () => {
         onProgress: (line) => lines.push(line),
       })
 
-      // Three corrected photos merged into the 12 of the base: a new version whose parent is the base.
+      // Three corrected photos: one held out for the gate, two merged into the 12 of the base.
       expect(result.exported).toBe(3)
+      expect(result.holdout).toMatchObject({ seed: 7, fraction: 0.3, trainedOn: 2 })
+      expect(result.holdout.scans).toHaveLength(1)
+      expect(scans.map((s) => s.id)).toContain(result.holdout.scans[0]?.predictionId)
       expect(result.datasetVersion).not.toBe(base.version)
       const candidate = await getModel(db, result.candidateRef)
       expect(candidate.row.datasetVersion).toBe(result.datasetVersion)
       expect(candidate.row.params).toMatchObject({ epochs: 1, imageSize: 16 })
-      expect(result.candidate).toMatchObject({ testCount: 3, feedbackCount: 3 })
-      expect(result.baseline?.ref).toBe('bundled:bundled')
+      expect(result.candidate).toMatchObject({ testCount: 3, feedbackCount: 1 })
+      // The bundled model answers as itself (its metadata), as in the scans it stored.
+      expect(result.baseline?.ref).toBe('tiny@1')
 
       // The decision follows the gate's rule from the recorded numbers, and the aliases follow the decision.
       const [recorded] = await listGateDecisions(db)
@@ -150,12 +156,13 @@ describe('the review and retraining loop', () => {
       const expected = decideGate(result.candidate, result.baseline ?? undefined)
       expect(recorded).toMatchObject({
         candidateRef: result.candidateRef,
-        baselineRef: 'bundled:bundled',
+        baselineRef: 'tiny@1',
         decision: expected.decision,
         candidateTestAccuracy: result.candidate.testAccuracy,
         baselineFeedbackAccuracy: result.baseline?.feedbackAccuracy,
-        feedbackCount: 3,
+        feedbackCount: 1,
         testCount: 3,
+        holdout: result.holdout,
       })
       expect(candidate.aliases).toEqual(
         expected.decision === 'promoted' ? ['production', 'staging'] : ['staging'],
@@ -167,7 +174,15 @@ describe('the review and retraining loop', () => {
       expect(shown.json()).toMatchObject({
         is_available: false,
         job: null,
-        decisions: [{ id: recorded?.id, decision: expected.decision, test_count: 3 }],
+        decisions: [
+          {
+            id: recorded?.id,
+            decision: expected.decision,
+            test_count: 3,
+            feedback_count: 1,
+            holdout: { seed: 7, trained_on: 2, prediction_ids: [result.holdout.scans[0]?.predictionId] },
+          },
+        ],
       })
     } finally {
       await api.close()
