@@ -9,7 +9,7 @@ import {
   registerModel,
   resolveServedModel,
 } from '../../src/registry/index.js'
-import { describe, expect, test, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, test, testDrivers } from '../fixtures.js'
 import { TINY_SIZE, startTestApi, writeTinyModel } from './api-harness.js'
 
 const SERVED_MODEL_NAME = 'sports-ball-cnn'
@@ -41,7 +41,7 @@ async function registerTiny(handle: DatabaseHandle, home: string, seed: number) 
 }
 
 describe.each(testDrivers)('model holder (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('serves the bundled model while the registry has no production alias', async ({
     database,

@@ -2,7 +2,7 @@ import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from '../api/api-harness.js'
-import { describe, expect, testWithDb } from '../fixtures.js'
+import { describe, expect, test } from '../fixtures.js'
 import { BALL_LABELS, importDataset } from '../../src/data/index.js'
 import { listGateDecisions } from '../../src/db/index.js'
 import { decideGate, retrainWithGate } from '../../src/pipeline/index.js'
@@ -42,7 +42,7 @@ async function photosByClass(): Promise<Record<string, Buffer[]>> {
 }
 
 describe('the review and retraining loop', () => {
-  const it = testWithDb('pglite')
+  const it = test
 
   it('corrects scans, moves stock, exports, merges, retrains for one epoch and records the gate decision', async ({
     database,

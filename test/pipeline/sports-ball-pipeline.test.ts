@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, testWithDb } from '../fixtures.js'
+import { describe, expect, test } from '../fixtures.js'
 import {
   DEFAULT_PIPELINE_FILE,
   defaultStepTypes,
@@ -34,7 +34,7 @@ async function makeDataset(dir: string): Promise<string> {
 }
 
 describe('the sports-ball-classification pipeline', () => {
-  const it = testWithDb('pglite')
+  const it = test
 
   it('trains, evaluates and registers a model, and a second run is fully cached', async ({
     database,

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import type { RetrainRunner } from '../../api/retrain-jobs.js'
-import { startServer } from '../../api/start-server.js'
+import { startServer, type RetrainRunner } from '../../api/index.js'
 import type { Database } from '../../db/index.js'
 import { retrainWithGate } from '../../pipeline/index.js'
 import { resolveCodeVersion } from '../../registry/index.js'
