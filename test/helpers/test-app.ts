@@ -10,6 +10,7 @@ import {
   type RetrainRunner,
 } from '../../src/api/index.js'
 import { loadConfig, type Config } from '../../src/config/index.js'
+import type { DatabaseHandle } from '../../src/db/index.js'
 import type { Logger } from '../../src/log/index.js'
 import { loadClassifier, type Classifier } from '../../src/model/index.js'
 import { resolveServedModel } from '../../src/registry/index.js'
@@ -30,6 +31,8 @@ export interface AppOptions {
   webDir?: string
   retrain?: RetrainRunner
   log?: Logger
+  /** Another database than the test's (one the test takes down, say); the test closes it. */
+  db?: DatabaseHandle
 }
 
 /** What `inject` answers (its overloads hide it from ReturnType). */
@@ -43,7 +46,8 @@ export interface TestApp {
   config: Readonly<Config>
   /** The app's SPORTSCAN_HOME, removed with it. */
   home: string
-  database: TestDatabase
+  /** The database it serves from. */
+  db: DatabaseHandle
 }
 
 /**
@@ -57,6 +61,7 @@ export async function buildTestApp(
   silentLog: Logger,
 ): Promise<TestApp & { close(): Promise<void> }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-app-'))
+  const db = options.db ?? database.handle
   const log = options.log ?? silentLog
   const modelDir = options.model === undefined ? defaultModelDir : options.model
   const base = loadConfig({
@@ -66,7 +71,7 @@ export async function buildTestApp(
   })
   const config: Config = { ...base, serving: { ...base.serving, ...options.serving } }
   const holder = new ModelHolder({
-    locate: () => resolveServedModel(database.handle.db, config.serving),
+    locate: () => resolveServedModel(db.db, config.serving),
     load: (source) =>
       options.load
         ? options.load(source, home)
@@ -80,7 +85,7 @@ export async function buildTestApp(
   try {
     if (options.loadModel !== false && modelDir !== null) await holder.refresh()
     const server = await buildApp(config, {
-      db: database.handle,
+      db,
       log,
       models: holder,
       version: 'test',
@@ -93,7 +98,7 @@ export async function buildTestApp(
       holder,
       config,
       home,
-      database,
+      db,
       async close() {
         await server.close()
         await holder.close()
