@@ -12,7 +12,12 @@ export {
   type ResolvedModel,
   type ModelSummary,
 } from './resolve-model.js'
-export { resolveServedModel, type ServedModel, type ServingPolicy } from './served-model.js'
+export {
+  resolveServedModel,
+  servedModelInFolder,
+  type ServedModel,
+  type ServingPolicy,
+} from './served-model.js'
 export { promoteAlias, MODEL_ALIAS_CHANNEL, type AliasChangedPayload, type PromotedAlias } from './aliases.js'
 export {
   parseModelRef,

@@ -40,11 +40,8 @@ export async function resolveServedModel(
 ): Promise<ServedModel> {
   const how = { runtime: policy.runtime, testViews: policy.testViews }
   if (choice.model !== undefined) {
-    if (await hasModelJson(choice.model)) {
-      const dir = path.resolve(choice.model)
-      return { key: `folder:${dir}`, dir, origin: 'folder', ...how }
-    }
-    return fromRegistry(await resolveModelRef(db, choice.model), how)
+    const inFolder = await servedModelInFolder(choice.model, policy)
+    return inFolder ?? fromRegistry(await resolveModelRef(db, choice.model), how)
   }
   try {
     return fromRegistry(await resolveModelRef(db, `${policy.modelName}@production`), how)
@@ -56,6 +53,25 @@ export async function resolveServedModel(
   }
   const dir = path.resolve(policy.bundledModelDir)
   return { key: `bundled:${dir}`, dir, origin: 'bundled', ...how }
+}
+
+/**
+ * The model in an artifact folder, served under the policy; undefined when the folder holds no model.json.
+ * Needs no database, so `evaluate --model <folder>` runs beside a server holding the embedded one.
+ */
+export async function servedModelInFolder(
+  dir: string,
+  policy: ServingPolicy,
+): Promise<ServedModel | undefined> {
+  if (!(await hasModelJson(dir))) return undefined
+  const resolved = path.resolve(dir)
+  return {
+    key: `folder:${resolved}`,
+    dir: resolved,
+    origin: 'folder',
+    runtime: policy.runtime,
+    testViews: policy.testViews,
+  }
 }
 
 function fromRegistry(

@@ -9,7 +9,7 @@ import {
   type DirectoryEvaluation,
   type TestViewPreset,
 } from '../../model/index.js'
-import { resolveServedModel } from '../../registry/index.js'
+import { resolveServedModel, servedModelInFolder } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
 
 interface EvaluateOptions {
@@ -49,15 +49,19 @@ export function register(program: Command, getContext: () => CliContext): void {
     )
     .action(async (options: EvaluateOptions) => {
       const ctx = getContext()
-      // The same resolver as `serve` and the retraining gate: the model and the views it answers through.
-      const served = await resolveServedModel(
-        (await ctx.db()).db,
-        {
-          ...ctx.config.serving,
-          testViews: (options.testViews as TestViewPreset | undefined) ?? ctx.config.serving.testViews,
-        },
-        options.model === undefined ? {} : { model: options.model },
-      )
+      // The same resolver as `serve` and the retraining gate: the model and the views it answers through. A
+      // folder needs no database, so it can be scored beside a server holding the embedded one.
+      const policy = {
+        ...ctx.config.serving,
+        testViews: (options.testViews as TestViewPreset | undefined) ?? ctx.config.serving.testViews,
+      }
+      const served =
+        (options.model === undefined ? undefined : await servedModelInFolder(options.model, policy)) ??
+        (await resolveServedModel(
+          (await ctx.db()).db,
+          policy,
+          options.model === undefined ? {} : { model: options.model },
+        ))
       const backend = await initBackend({ log: ctx.log })
       // TF.js whatever the serving runtime: test/api/inference/bundled-model-parity.test.ts holds ONNX Runtime to it.
       const classifier = await loadClassifier(served.dir, {
