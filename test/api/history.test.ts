@@ -67,9 +67,7 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
   test('keeps rows created in the same millisecond apart', async ({ app }) => {
     await Promise.all([0, 1, 2, 3, 4, 5].map((i) => scan(app, i)))
     // Same created_at for all: order falls back on id, and the cursor must carry microseconds and id.
-    await app.db.db.execute(
-      sql`update predictions set created_at = '2026-01-01T00:00:00.123456Z'`,
-    )
+    await app.db.db.execute(sql`update predictions set created_at = '2026-01-01T00:00:00.123456Z'`)
     const first = await get<Page>(app, '/history?limit=4')
     const second = await get<Page>(app, `/history?limit=4&cursor=${first.next_cursor ?? ''}`)
     const ids = [...first.items, ...second.items].map((i) => i.id)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, test, testDrivers } from '../fixtures.js'
-import { colourImage, multipart, postMultipart, stockTotal, storedCount } from './api-harness.js'
+import { colourImage, postMultipart, stockTotal, storedCount, type multipart } from './api-harness.js'
 
 /** A PNG whose header claims a huge size, with a tiny (empty) image stream: a decompression bomb's shape. */
 function pngHeaderOnly(width: number, height: number): Buffer {

@@ -18,6 +18,7 @@ export async function renderKustomization(dir: string): Promise<K8sObject[]> {
       throw new Error(
         'kubectl is not installed: the deploy tests render deploy/kubernetes with `kubectl kustomize` ' +
           '(https://kubernetes.io/docs/tasks/tools/)',
+        { cause: err },
       )
     }
     throw err
