@@ -4,14 +4,13 @@ import path from 'node:path'
 import { test as base } from 'vitest'
 import type { Logger } from '../src/log/index.js'
 import { createSilentLogger } from '../src/log/index.js'
-import { writeTinyModel } from './api/api-harness.js'
 import {
   createTestDatabase,
   resetTestDatabase,
   type TestDatabase,
   type TestDriver,
 } from './helpers/databases.js'
-import { buildTestApp, type AppOptions, type TestApp } from './helpers/test-app.js'
+import type { AppOptions, TestApp } from './helpers/test-app.js'
 
 /**
  * The test API with its fixtures (`vitest-dev/vitest:docs/guide/test-context.md`):
@@ -58,6 +57,8 @@ export const test = base
   .extend('tinyModelDir', { scope: 'file' }, async ({}, { onCleanup }) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-tiny-model-'))
     onCleanup(() => rm(dir, { recursive: true, force: true }))
+    // Imported here, not at the top: files that need no app should not load TF.js and Fastify.
+    const { writeTinyModel } = await import('./api/api-harness.js')
     return writeTinyModel(dir)
   })
   .extend('appOptions', {} as AppOptions)
@@ -66,6 +67,7 @@ export const test = base
     onCleanup(async () => {
       for (const app of apps.reverse()) await app.close()
     })
+    const { buildTestApp } = await import('./helpers/test-app.js')
     return async (options: AppOptions = {}): Promise<TestApp> => {
       const app = await buildTestApp(database, tinyModelDir, options, log)
       apps.push(app)
