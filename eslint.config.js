@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import boundaryConfigs from './eslint.boundaries.js'
 
 export default tseslint.config(
   {
@@ -31,4 +32,5 @@ export default tseslint.config(
   },
   // The CLI prints its results, and scripts print their figures: stdout is their interface.
   { files: ['src/cli/**', 'scripts/**'], rules: { 'no-console': 'off' } },
+  ...boundaryConfigs,
 )

@@ -1,94 +1,45 @@
 #!/bin/sh
-# Retrain, gate, promote: the one script behind the compose `trainer`, the Kubernetes Job/CronJob and
-# the mlops workflow, so all three apply the same gate.
-#   1. run the training pipeline (prep -> split -> train -> evaluate -> register) on DATASET_DIR
-#   2. evaluate the new model and the served one (production alias, else the bundled model) on the SAME
-#      fixed test split
-#   3. promote the new model to `production` only if its accuracy is not worse (PROMOTE=true)
-# Writes a JSON summary to GATE_REPORT (default $SPORTSCAN_HOME/gate-report.json) and stdout.
-# Exit codes: 0 promoted or gate passed without promoting, 3 gate refused, other = failure.
+# Retrain, gate, promote: the entry point of the compose `trainer`, the Kubernetes Job/CronJob and the mlops
+# workflow. It runs `sportscan retrain`, the same gate as the CLI and the API's Retrain button:
+#   1. the corrected scans (all, or those since RETRAIN_SINCE) are exported; part of them, stratified by label
+#      and seeded (SPORTSCAN_GATE_HOLDOUT, SPORTSCAN_GATE_SEED), is held out, the rest merged onto DATASET_DIR
+#   2. the training pipeline trains a candidate on that and registers it as `staging`
+#   3. the candidate and the served model (production, else the bundled model) are scored on SPLIT_FILE's test
+#      list and on the held-out scans, as the API serves them; the decision goes to gate_decisions
+#   4. the candidate becomes `production` only if it is not worse on the test split (GATE_TOLERANCE) and better
+#      on the held-out scans; with no corrected scan (a code or pipeline change) the test split decides
+# Writes the decision as one line of JSON to GATE_REPORT (default $SPORTSCAN_HOME/gate-report.json) and stdout.
+# Exit codes: 0 promoted, 3 gate refused, other = failure.
 set -eu
 
 : "${DATASET_DIR:?set DATASET_DIR to the dataset folder (one sub-folder per class)}"
 [ -d "$DATASET_DIR" ] || { echo "retrain: dataset folder $DATASET_DIR does not exist" >&2; exit 2; }
-PIPELINE_FILE="${PIPELINE_FILE:-pipelines/sports-ball-classification.yaml}"
-MODEL_NAME="${MODEL_NAME:-sports-ball-cnn}"
-PROMOTE="${PROMOTE:-true}"
-# the fixed split: both models are scored on its test list, which the new model never trained on
+# the fixed split: both models are scored on its test list, which the candidate never trains on
 : "${SPLIT_FILE:?set SPLIT_FILE to the split file ({"train": [...], "test": [...]})}"
 [ -f "$SPLIT_FILE" ] || { echo "retrain: split file $SPLIT_FILE does not exist" >&2; exit 2; }
 EPOCHS="${EPOCHS:-}"
-# the largest accuracy drop still counted as "not worse" (evaluation noise on a small test set)
-GATE_TOLERANCE="${GATE_TOLERANCE:-0}"
 GATE_REPORT="${GATE_REPORT:-${SPORTSCAN_HOME:-.sportscan}/gate-report.json}"
 SPORTSCAN="${SPORTSCAN:-node dist/cli/main.js}"
 
-# promote=none: the pipeline only registers; promotion is this script's decision
-set -- pipeline run "$PIPELINE_FILE" --data "$DATASET_DIR"
-# pipeline-level params of pipelines/sports-ball-classification.yaml
+set -- retrain --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --allow-no-feedback --json
+[ -n "${RETRAIN_SINCE:-}" ] && set -- "$@" --since "$RETRAIN_SINCE"
+[ -n "${MODEL_NAME:-}" ] && set -- "$@" --model-name "$MODEL_NAME"
+# the largest test accuracy drop still counted as "not worse" (evaluation noise on a small test set)
+[ -n "${GATE_TOLERANCE:-}" ] && set -- "$@" --tolerance "$GATE_TOLERANCE"
 [ -n "$EPOCHS" ] && set -- "$@" --set "epochs=$EPOCHS"
-set -- "$@" --set "split=$SPLIT_FILE" --set "promote=none"
-# extra `key=value` overrides, space separated (values without spaces)
+# extra `key=value` pipeline overrides, space separated (values without spaces)
 for kv in ${PIPELINE_SET:-}; do set -- "$@" --set "$kv"; done
 
 echo "retrain: $SPORTSCAN $*" >&2
-# shellcheck disable=SC2086 # SPORTSCAN is a command line
-$SPORTSCAN "$@"
-
-# evaluate [ref]: the registered model ref, or with no argument the bundled model (SPORTSCAN_BUNDLED_MODEL)
-evaluate() {
-  # shellcheck disable=SC2086
-  $SPORTSCAN evaluate ${1:+--model "$1"} --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --subset test --json
-}
-
-# reads `sportscan evaluate --json` from stdin: the whole text, or else its last JSON line
-accuracy_of() {
-  node -e '
-let s = ""
-process.stdin.on("data", (d) => (s += d)).on("end", () => {
-  const tryParse = (t) => { try { return JSON.parse(t) } catch { return undefined } }
-  const lines = s.trim().split("\n").reverse()
-  const doc = tryParse(s) ?? lines.map(tryParse).find((v) => v && typeof v === "object")
-  const a = doc && doc.accuracy
-  if (typeof a !== "number") { console.error("retrain: no accuracy in: " + s.slice(0, 500)); process.exit(2) }
-  process.stdout.write(String(a))
-})'
-}
-
-# the version just registered, pinned, so a registration racing this script cannot be promoted by mistake
-# shellcheck disable=SC2086
-candidate_ref=$($SPORTSCAN models show "$MODEL_NAME@latest" --json | node -e '
-let s = ""
-process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(String(JSON.parse(s).ref)))')
-candidate=$(evaluate "$candidate_ref" | accuracy_of)
-# The baseline is what the API serves now: the production alias, or without one the bundled model, so a
-# first retrain on a fresh install cannot replace the shipped model with a worse one.
-if production_json=$(evaluate "$MODEL_NAME@production" 2>/dev/null); then
-  production=$(printf '%s' "$production_json" | accuracy_of)
-  baseline="$MODEL_NAME@production"
-elif [ -f "${SPORTSCAN_BUNDLED_MODEL:-models/sports-ball-cnn}/model.json" ]; then
-  production=$(evaluate | accuracy_of)
-  baseline=bundled
-else
-  # nothing served yet: the first registered model has nothing to beat
-  production=""
-  baseline=none
-fi
-
-verdict=$(node -e '
-const [cand, prod, tol] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3])]
-process.stdout.write(prod === "" || cand >= Number(prod) - tol ? "pass" : "refuse")
-' "$candidate" "$production" "$GATE_TOLERANCE")
-
-promoted=false
-if [ "$verdict" = pass ] && [ "$PROMOTE" = true ]; then
-  # shellcheck disable=SC2086
-  $SPORTSCAN models promote "$candidate_ref" --alias production
-  promoted=true
-fi
-
 mkdir -p "$(dirname "$GATE_REPORT")"
-printf '{"model":"%s","candidateAccuracy":%s,"baseline":"%s","productionAccuracy":%s,"verdict":"%s","promoted":%s}\n' \
-  "$candidate_ref" "$candidate" "$baseline" "${production:-null}" "$verdict" "$promoted" | tee "$GATE_REPORT"
-
-[ "$verdict" = pass ] || exit 3
+status=0
+# shellcheck disable=SC2086 # SPORTSCAN is a command line
+$SPORTSCAN "$@" >"$GATE_REPORT.tmp" || status=$?
+# A report only for a decision (promoted, or refused with 3): a failed run leaves the last one in place.
+if [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; then
+  mv "$GATE_REPORT.tmp" "$GATE_REPORT"
+  cat "$GATE_REPORT"
+else
+  rm -f "$GATE_REPORT.tmp"
+fi
+exit "$status"

@@ -1,15 +1,10 @@
 import type { Classifier } from '../model/index.js'
 import type { Logger } from '../log/index.js'
+import type { ServedModel } from '../registry/index.js'
 import { ModelNotLoadedError } from './errors.js'
 
-/** Where the model to serve lives; `key` changes exactly when a different model should be served. */
-export interface ModelSource {
-  key: string
-  dir: string
-  /** `name@version` to report; the loader's default otherwise. */
-  ref?: string
-  origin: 'registry' | 'bundled'
-}
+/** Where the model to serve lives and how it answers, as the registry's resolver says. */
+export type ModelSource = ServedModel
 
 /** A classifier checked out for one request: it stays alive (not disposed) until released. */
 export interface ModelLease {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from '../log/index.js'
-import { RetrainRunningError, RetrainUnavailableError, toErrorReply, type ErrorBody } from './errors.js'
+import {
+  isDatabaseUnreachable,
+  RetrainRunningError,
+  RetrainUnavailableError,
+  toErrorReply,
+  type ErrorBody,
+} from './errors.js'
 
 export interface RetrainRequest {
   since?: Date
@@ -77,11 +83,10 @@ export class RetrainJobs {
         Object.assign(job, { state: 'succeeded', outcome, finishedAt: new Date() })
       },
       (err: unknown) => {
-        const reply = toErrorReply(err)
-        // A 5xx reply hides the detail from clients; the log keeps it.
-        if (reply.status >= 500) this.log.error({ err, job: job.id }, 'retraining failed')
-        else this.log.warn({ code: reply.body.code, job: job.id }, reply.body.message)
-        Object.assign(job, { state: 'failed', error: reply.body, finishedAt: new Date() })
+        const error = describeJobError(err)
+        if (toErrorReply(err).status >= 500) this.log.error({ err, job: job.id }, 'retraining failed')
+        else this.log.warn({ code: error.code, job: job.id }, error.message)
+        Object.assign(job, { state: 'failed', error, finishedAt: new Date() })
       },
     )
     this.running = { controller, done }
@@ -94,4 +99,15 @@ export class RetrainJobs {
     this.running.controller.abort(new Error('server shutting down'))
     await this.running.done
   }
+}
+
+/**
+ * What a failed job reports: its own SPS_* code and message, even for codes a request would answer with a bare
+ * 500, since the reader is an operator who needs to know which step broke and why. An error without one of our
+ * codes is a bug: it reads "Internal Server Error" as in a request, and the log keeps the detail.
+ */
+function describeJobError(err: unknown): ErrorBody {
+  const code = (err as { code?: unknown } | undefined)?.code
+  const isOurs = err instanceof Error && typeof code === 'string' && code.startsWith('SPS_')
+  return isOurs && !isDatabaseUnreachable(err) ? { code, message: err.message } : toErrorReply(err).body
 }

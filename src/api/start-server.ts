@@ -3,13 +3,12 @@ import { fileURLToPath } from 'node:url'
 import { loadConfig, type Config } from '../config/index.js'
 import { openDatabase, type DatabaseHandle } from '../db/index.js'
 import { createLogger, type Logger } from '../log/index.js'
-import { initBackend } from '../model/backend/index.js'
-import { MODEL_ALIAS_CHANNEL } from '../registry/index.js'
+import { initBackend } from '../model/index.js'
+import { MODEL_ALIAS_CHANNEL, resolveServedModel } from '../registry/index.js'
 import { buildApp, type ApiApp } from './build-app.js'
 import type { RetrainRunner } from './retrain-jobs.js'
 import { loadServedClassifier } from './inference/index.js'
 import { ModelHolder, type ModelProvider } from './model-holder.js'
-import { locateServedModel } from './model-source.js'
 
 // src/api/ and dist/api/ both sit two levels below the package root.
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -50,7 +49,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     const backend = await initBackend({ log })
     holder = new ModelHolder({
-      locate: () => locateServedModel(db, { bundledModelDir: config.serving.bundledModelDir }),
+      locate: () => resolveServedModel(db.db, config.serving),
       load: async (source) =>
         (await loadServedClassifier(source, { serving: config.serving, home: config.home, log })).classifier,
       log,

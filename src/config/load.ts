@@ -70,6 +70,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       batchWindowMs: num('SPORTSCAN_BATCH_WINDOW_MS', 2),
       maxBatchSize: num('SPORTSCAN_MAX_BATCH_SIZE', 8),
       testViews: env.SPORTSCAN_TEST_VIEWS || 'model',
+      modelName: env.SPORTSCAN_MODEL_NAME || 'sports-ball-cnn',
       bundledModelDir: path.resolve(env.SPORTSCAN_BUNDLED_MODEL || 'models/sports-ball-cnn'),
     },
     auth: { mode: env.SPORTSCAN_AUTH || 'auto' },
@@ -82,6 +83,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       splitFile: env.SPORTSCAN_RETRAIN_SPLIT ? path.resolve(env.SPORTSCAN_RETRAIN_SPLIT) : null,
       overrides: (env.SPORTSCAN_RETRAIN_SET ?? '').split(/\s+/).filter(Boolean),
       testTolerance: num('SPORTSCAN_GATE_TOLERANCE', 0),
+      holdoutFraction: num('SPORTSCAN_GATE_HOLDOUT', 0.3),
+      holdoutSeed: num('SPORTSCAN_GATE_SEED', 42),
     },
     drift: {
       maxLowConfidenceShare: num('SPORTSCAN_DRIFT_MAX_LOW_CONFIDENCE', 0.3),

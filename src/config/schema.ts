@@ -67,6 +67,8 @@ export const ConfigSchema = Type.Object(
           Type.Literal('centre-flip'),
           Type.Literal('multi-crop'),
         ]),
+        /** Registry name of the served model: its `production` alias is served, retraining registers under it. */
+        modelName: Type.String({ minLength: 1 }),
         /** Folder of the model served when the registry has no `production` alias. */
         bundledModelDir: Type.String(),
       },
@@ -85,6 +87,10 @@ export const ConfigSchema = Type.Object(
         overrides: Type.Array(Type.String({ pattern: '^[^=\\s]+=\\S*$' })),
         /** Largest drop in test accuracy (0..1) the gate still counts as "not worse". */
         testTolerance: Type.Number({ minimum: 0, maximum: 1 }),
+        /** Share of the corrected scans (per label) held out of training, for the gate to score both models on. */
+        holdoutFraction: Type.Number({ minimum: 0, maximum: 0.9 }),
+        /** Seed of that choice: the same scans and seed hold out the same scans. */
+        holdoutSeed: Type.Integer(),
       },
       { additionalProperties: false },
     ),

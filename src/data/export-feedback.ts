@@ -21,6 +21,8 @@ export interface ExportedFeedback {
   path: string
   label: string
   predictionId: string
+  /** The photo's content hash, as in dataset manifests. */
+  sha256: string
 }
 
 export interface ExportFeedbackResult {
@@ -66,7 +68,12 @@ export async function exportFeedback(
     }
     const relative = `${item.label}/${item.imageSha256}.${info.format === 'jpeg' ? 'jpg' : info.format}`
     await placeFile(source, path.join(root, relative))
-    exported.push({ path: relative, label: item.label, predictionId: item.predictionId })
+    exported.push({
+      path: relative,
+      label: item.label,
+      predictionId: item.predictionId,
+      sha256: item.imageSha256,
+    })
   }
   options.log.info({ outDir: root, exported: exported.length, skipped: skipped.length }, 'feedback exported')
   return { outDir: root, exported, skipped }

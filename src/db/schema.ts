@@ -121,9 +121,18 @@ export const corrections = pgTable(
   (t) => [index('corrections_prediction_idx').on(t.predictionId, t.createdAt)],
 )
 
+/** The corrected scans the gate held out of training to score both models on, and how they were picked. */
+export interface GateHoldout {
+  seed: number
+  fraction: number
+  /** Corrected scans merged into the candidate's training data. */
+  trainedOn: number
+  scans: Array<{ predictionId: string; label: string; sha256: string }>
+}
+
 /**
  * The retraining gate's verdict on one candidate model: both models' accuracy on the fixed test split and on
- * the corrected scans, and whether the candidate was promoted to `production`.
+ * the held-out corrected scans (null when none were held out), and whether the candidate was promoted.
  */
 export const gateDecisions = pgTable(
   'gate_decisions',
@@ -139,12 +148,14 @@ export const gateDecisions = pgTable(
     reason: text('reason').notNull(),
     candidateTestAccuracy: doublePrecision('candidate_test_accuracy').notNull(),
     baselineTestAccuracy: doublePrecision('baseline_test_accuracy'),
-    candidateFeedbackAccuracy: doublePrecision('candidate_feedback_accuracy').notNull(),
+    candidateFeedbackAccuracy: doublePrecision('candidate_feedback_accuracy'),
     baselineFeedbackAccuracy: doublePrecision('baseline_feedback_accuracy'),
     testCount: integer('test_count').notNull(),
     feedbackCount: integer('feedback_count').notNull(),
     datasetVersion: text('dataset_version').notNull(),
     feedbackSince: timestamp('feedback_since', { withTimezone: true, mode: 'date' }),
+    /** Null on decisions recorded before the gate held scans out. */
+    holdout: jsonb('holdout').$type<GateHoldout>(),
     createdAt: createdAt(),
   },
   (t) => [index('gate_decisions_candidate_idx').on(t.candidateModelId, t.createdAt)],

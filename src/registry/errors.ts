@@ -65,6 +65,16 @@ export class RegistrationFailedError extends Error {
   }
 }
 
+/** Neither the registry's production alias nor the bundled folder holds a model to serve. */
+export class NoServedModelError extends Error {
+  readonly code = 'SPS_REGISTRY_NO_SERVED_MODEL'
+  constructor(modelName: string, bundledModelDir: string) {
+    super(
+      `no model to serve: ${modelName} has no production alias and ${bundledModelDir} holds no model.json`,
+    )
+  }
+}
+
 /** Every code this concern throws; test/registry/errors.test.ts keeps it in step with the classes. */
 export const REGISTRY_ERROR_CODES = [
   'SPS_REGISTRY_INVALID_REF',
@@ -74,4 +84,5 @@ export const REGISTRY_ERROR_CODES = [
   'SPS_REGISTRY_UNKNOWN_ALIAS',
   'SPS_REGISTRY_ARTIFACT_MISSING',
   'SPS_REGISTRY_REGISTRATION_FAILED',
+  'SPS_REGISTRY_NO_SERVED_MODEL',
 ] as const

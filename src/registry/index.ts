@@ -12,6 +12,12 @@ export {
   type ResolvedModel,
   type ModelSummary,
 } from './resolve-model.js'
+export {
+  resolveServedModel,
+  servedModelInFolder,
+  type ServedModel,
+  type ServingPolicy,
+} from './served-model.js'
 export { promoteAlias, MODEL_ALIAS_CHANNEL, type AliasChangedPayload, type PromotedAlias } from './aliases.js'
 export {
   parseModelRef,
@@ -31,5 +37,6 @@ export {
   ModelNotFoundError,
   RegistrationFailedError,
   UnknownAliasError,
+  NoServedModelError,
   REGISTRY_ERROR_CODES,
 } from './errors.js'

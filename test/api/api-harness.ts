@@ -1,15 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import sharp from 'sharp'
-import { buildApp, type ApiApp } from '../../src/api/build-app.js'
-import { ModelHolder, type ModelSource } from '../../src/api/model-holder.js'
-import { loadConfig, type Config } from '../../src/config/index.js'
-import type { DatabaseHandle } from '../../src/db/index.js'
-import { createSilentLogger } from '../../src/log/index.js'
 import { initBackend } from '../../src/model/backend/index.js'
-import { loadClassifier, saveModelArtifact, type Classifier } from '../../src/model/index.js'
+import { saveModelArtifact } from '../../src/model/index.js'
+import type { InjectResponse, TestApp } from '../helpers/test-app.js'
 
 /** Two labels, so confidences spread over [0.5, 1] and a threshold splits counted from needs_review. */
 export const TINY_LABELS = ['basketball', 'tennis_ball'] as const
@@ -53,50 +46,6 @@ export async function colourImage(n: number, size = 16, format: 'png' | 'jpeg' =
   return format === 'png' ? image.png().toBuffer() : image.jpeg().toBuffer()
 }
 
-export interface TestApi {
-  app: ApiApp
-  holder: ModelHolder
-  config: Readonly<Config>
-  home: string
-  close(): Promise<void>
-}
-
-/** buildApp over the given database with a model holder serving the tiny model in `modelDir`. */
-export async function startTestApi(
-  db: DatabaseHandle,
-  modelDir: string,
-  serving: Partial<Config['serving']> = {},
-  options: {
-    loadModel?: boolean
-    webDir?: string
-    /** How the holder loads the model; TF.js `loadClassifier` by default. */
-    load?: (source: ModelSource, home: string) => Promise<Classifier>
-  } = {},
-): Promise<TestApi> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-api-'))
-  const base = loadConfig({ SPORTSCAN_HOME: home })
-  const config: Config = { ...base, serving: { ...base.serving, ...serving } }
-  const log = createSilentLogger()
-  const holder = new ModelHolder({
-    locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
-    load: (source) => (options.load ? options.load(source, home) : loadClassifier(source.dir, { log })),
-    log,
-  })
-  if (options.loadModel !== false) await holder.refresh()
-  const app = await buildApp(config, { db, log, models: holder, version: 'test', webDir: options.webDir })
-  return {
-    app,
-    holder,
-    config,
-    home,
-    async close() {
-      await app.close()
-      await holder.close()
-      await rm(home, { recursive: true, force: true })
-    },
-  }
-}
-
 /** A multipart/form-data body built by hand, so tests control every byte (bad names, odd filenames). */
 export function multipart(
   parts: Array<{ name: string; filename?: string; contentType?: string; value: Buffer | string }>,
@@ -120,4 +69,25 @@ export function multipart(
     payload: Buffer.concat(chunks),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   }
+}
+
+/** POSTs a multipart body (default: to /predict). */
+export async function postMultipart(
+  app: TestApp,
+  parts: Parameters<typeof multipart>[0],
+  headers: Record<string, string> = {},
+  url = '/predict',
+): Promise<InjectResponse> {
+  const body = multipart(parts)
+  return app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...headers } })
+}
+
+/** Rows in the history. */
+export async function storedCount(app: TestApp): Promise<number> {
+  return (await app.inject({ method: 'GET', url: '/history?limit=1' })).json<{ total: number }>().total
+}
+
+/** Counted stock over all labels. */
+export async function stockTotal(app: TestApp): Promise<number> {
+  return (await app.inject({ method: 'GET', url: '/stock' })).json<{ total: number }>().total
 }

@@ -1,16 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type ApiApp } from '../../src/api/build-app.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { ROLES, createApiKey, revokeApiKey, type RequiredRole, type Role } from '../../src/auth/index.js'
-import { loadConfig } from '../../src/config/index.js'
-import { createSilentLogger } from '../../src/log/index.js'
-import { loadClassifier } from '../../src/model/index.js'
-import { testDrivers } from '../fixtures.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { colourImage, multipart, writeTinyModel } from './api-harness.js'
+import { describe, expect, test, testDrivers, type TestApp } from '../fixtures.js'
+import { colourImage, multipart } from './api-harness.js'
 
 /**
  * The access table: every route the API registers and the role it needs. A new route must be added here,
@@ -66,59 +56,44 @@ const concreteUrl = (url: string) =>
     .replace(':version', '1')
     .replace(':file', 'model.json')
 
-describe.each(testDrivers)('access control (%s)', (driver) => {
-  let database: TestDatabase
-  let app: ApiApp
-  let holder: ModelHolder
-  let home: string
+/** One key per role, made in the test's (emptied) database. */
+const it = test.extend('keys', async ({ database }) => {
   const keys = {} as Record<Role, string>
+  for (const role of ROLES) {
+    keys[role] = (await createApiKey(database.handle.db, { name: `${role}-key`, role })).key
+  }
+  return keys
+})
 
-  beforeAll(async () => {
-    home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-auth-'))
-    const modelDir = await writeTinyModel(path.join(home, 'model'))
-    database = await createTestDatabase(driver)
-    const log = createSilentLogger()
-    holder = new ModelHolder({
-      locate: async () => ({ key: `dir:${modelDir}`, dir: modelDir, origin: 'bundled' }),
-      load: (source) => loadClassifier(source.dir, { log }),
-      log,
-    })
-    await holder.refresh()
-    const config = loadConfig({ SPORTSCAN_HOME: home, SPORTSCAN_AUTH: 'required' })
-    app = await buildApp(config, { db: database.handle, log, models: holder, version: 'test' })
-    for (const role of ROLES) {
-      keys[role] = (await createApiKey(database.handle.db, { name: `${role}-key`, role })).key
-    }
+function call(app: TestApp, method: string, url: string, key?: string) {
+  return app.inject({
+    method: method as 'GET',
+    url: concreteUrl(url),
+    headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
   })
-  afterAll(async () => {
-    await app?.close()
-    await holder?.close()
-    await database?.dispose()
-    await rm(home, { recursive: true, force: true })
-  })
+}
 
-  const call = (method: string, url: string, key?: string) =>
-    app.inject({
-      method: method as 'GET',
-      url: concreteUrl(url),
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-    })
+describe.each(testDrivers)('access control (%s)', (driver) => {
+  it.override({ driver, appOptions: { env: { SPORTSCAN_AUTH: 'required' } } })
 
-  it('every registered route declares the role in the access table', () => {
-    const registered = app.routeRoles.filter(
+  it('every registered route declares the role in the access table', ({ app }) => {
+    const registered = app.server.routeRoles.filter(
       (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs'),
     )
     const table = Object.fromEntries(registered.map((r) => [`${r.method} ${r.url}`, r.role]))
     const upcoming = Object.fromEntries(Object.entries(UPCOMING_ROLES).filter(([route]) => route in table))
     expect(table).toEqual({ ...EXPECTED_ROLES, ...upcoming })
     // Swagger UI's own routes are public; nothing else may be implicit.
-    for (const r of app.routeRoles.filter((r) => r.url.startsWith('/docs'))) expect(r.role).toBe('public')
+    for (const r of app.server.routeRoles.filter((r) => r.url.startsWith('/docs')))
+      expect(r.role).toBe('public')
   })
 
-  it('answers 401 SPS_AUTH_REQUIRED without a key on every non-public route, and serves public ones', async () => {
-    for (const { method, url, role } of app.routeRoles) {
+  it('answers 401 SPS_AUTH_REQUIRED without a key on every non-public route, and serves public ones', async ({
+    app,
+  }) => {
+    for (const { method, url, role } of app.server.routeRoles) {
       if (method === 'OPTIONS') continue
-      const res = await call(method, url)
+      const res = await call(app, method, url)
       if (role === 'public') {
         expect([401, 403], `${method} ${url}`).not.toContain(res.statusCode)
       } else {
@@ -130,10 +105,10 @@ describe.each(testDrivers)('access control (%s)', (driver) => {
     }
   })
 
-  it.each(ROLES)('a %s key can call exactly the routes its role allows', async (role) => {
-    for (const { method, url, role: needed } of app.routeRoles) {
+  it.for(ROLES)('a %s key can call exactly the routes its role allows', async (role, { app, keys }) => {
+    for (const { method, url, role: needed } of app.server.routeRoles) {
       if (method === 'OPTIONS' || method === 'HEAD' || url.startsWith('/docs')) continue
-      const res = await call(method, url, keys[role])
+      const res = await call(app, method, url, keys[role])
       const where = `${role} -> ${method} ${url}: ${res.body.slice(0, 120)}`
       if (ALLOWED[role].has(needed)) {
         expect([401, 403], where).not.toContain(res.statusCode)
@@ -145,17 +120,20 @@ describe.each(testDrivers)('access control (%s)', (driver) => {
     }
   })
 
-  it.each([
-    ['an unknown key', 'sps_abcdef12_' + 'A'.repeat(43)],
-    ['a malformed key', 'not-a-key'],
-    ['a known prefix with a wrong secret', () => keys.admin.slice(0, 14) + 'B'.repeat(43)],
-  ])('answers 401 SPS_AUTH_KEY_INVALID for %s', async (_name, key) => {
-    const res = await call('GET', '/stock', typeof key === 'function' ? key() : key)
+  it.for([
+    ['an unknown key', () => 'sps_abcdef12_' + 'A'.repeat(43)],
+    ['a malformed key', () => 'not-a-key'],
+    [
+      'a known prefix with a wrong secret',
+      (keys: Record<Role, string>) => keys.admin.slice(0, 14) + 'B'.repeat(43),
+    ],
+  ] as const)('answers 401 SPS_AUTH_KEY_INVALID for %s', async ([, key], { app, keys }) => {
+    const res = await call(app, 'GET', '/stock', key(keys))
     expect(res.statusCode).toBe(401)
     expect(res.json()).toEqual({ code: 'SPS_AUTH_KEY_INVALID', message: expect.any(String) })
   })
 
-  it('refuses a key sent other than as a Bearer token', async () => {
+  it('refuses a key sent other than as a Bearer token', async ({ app, keys }) => {
     const res = await app.inject({
       method: 'GET',
       url: '/stock',
@@ -164,17 +142,20 @@ describe.each(testDrivers)('access control (%s)', (driver) => {
     expect(res.statusCode).toBe(401)
   })
 
-  it('a revoked key stops working on the very next request (even with its verification cached)', async () => {
+  it('a revoked key stops working on the very next request (even with its verification cached)', async ({
+    app,
+    database,
+  }) => {
     const { key, info } = await createApiKey(database.handle.db, { name: 'to-revoke', role: 'viewer' })
-    expect((await call('GET', '/stock', key)).statusCode).toBe(200)
-    expect((await call('GET', '/stock', key)).statusCode).toBe(200)
+    expect((await call(app, 'GET', '/stock', key)).statusCode).toBe(200)
+    expect((await call(app, 'GET', '/stock', key)).statusCode).toBe(200)
     await revokeApiKey(database.handle.db, info.prefix)
-    const res = await call('GET', '/stock', key)
+    const res = await call(app, 'GET', '/stock', key)
     expect(res.statusCode).toBe(401)
     expect(res.json<{ code: string }>().code).toBe('SPS_AUTH_KEY_INVALID')
   })
 
-  it('a scanner stores a scan; a reviewer correction records the key name', async () => {
+  it('a scanner stores a scan; a reviewer correction records the key name', async ({ app, keys }) => {
     const body = multipart([{ name: 'img', filename: 'a.png', value: await colourImage(5) }])
     const scan = await app.inject({
       method: 'POST',

@@ -1,9 +1,8 @@
 import net from 'node:net'
 import path from 'node:path'
 import { openDatabase, type DatabaseHandle } from '../../src/db/index.js'
-import { createTestDatabase } from '../helpers/databases.js'
-import { describe, expect, testDrivers, test } from '../fixtures.js'
-import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { describe, expect, testDrivers, test, type TestApp } from '../fixtures.js'
+import { colourImage, postMultipart } from './api-harness.js'
 
 /** A TCP proxy in front of PostgreSQL that the test can cut and restore, like a database restart. */
 async function startProxy(target: URL, port = 0) {
@@ -32,9 +31,8 @@ async function startProxy(target: URL, port = 0) {
   }
 }
 
-async function scan(api: TestApi, n: number) {
-  const body = multipart([{ name: 'img', filename: `${n}.png`, value: await colourImage(n) }])
-  return api.app.inject({ method: 'POST', url: '/predict', payload: body.payload, headers: body.headers })
+async function scan(app: TestApp, n: number) {
+  return postMultipart(app, [{ name: 'img', filename: `${n}.png`, value: await colourImage(n) }])
 }
 
 async function countRows(handle: DatabaseHandle): Promise<number> {
@@ -43,30 +41,34 @@ async function countRows(handle: DatabaseHandle): Promise<number> {
 }
 
 describe.each(testDrivers)('database down (%s)', (driver) => {
-  test('answers 503 SPS_DB_UNAVAILABLE, stores nothing partial, and recovers', async ({ tmpDir, log }) => {
-    const modelDir = await writeTinyModel(path.join(tmpDir, 'model'))
+  test.override({ driver })
+
+  test('answers 503 SPS_DB_UNAVAILABLE, stores nothing partial, and recovers', async ({
+    tmpDir,
+    log,
+    database,
+    makeApp,
+  }) => {
     if (driver === 'pglite') {
       // The embedded database only goes away with its handle; it comes back when the process reopens it.
       const config = { driver: 'pglite' as const, dir: path.join(tmpDir, 'db') }
       const handle = await openDatabase(config, log)
-      const api = await startTestApi(handle, modelDir)
-      expect((await scan(api, 1)).statusCode).toBe(200)
+      const app = await makeApp({ db: handle })
+      expect((await scan(app, 1)).statusCode).toBe(200)
       await handle.close()
-      const down = await scan(api, 2)
+      const down = await scan(app, 2)
       expect(down.statusCode).toBe(503)
       expect(down.json()).toEqual({ code: 'SPS_DB_UNAVAILABLE', message: expect.any(String) })
-      expect((await api.app.inject({ method: 'GET', url: '/history' })).statusCode).toBe(503)
-      expect((await api.app.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({
+      expect((await app.inject({ method: 'GET', url: '/history' })).statusCode).toBe(503)
+      expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({
         database: 'down',
       })
-      await api.close()
       const reopened = await openDatabase(config, log)
       expect(await countRows(reopened)).toBe(1)
       await reopened.close()
       return
     }
 
-    const database = await createTestDatabase('pg')
     if (database.config.driver !== 'pg') throw new Error('expected pg')
     const target = new URL(database.config.url)
     let proxy = await startProxy(target)
@@ -74,27 +76,25 @@ describe.each(testDrivers)('database down (%s)', (driver) => {
     viaProxy.hostname = '127.0.0.1'
     viaProxy.port = String(proxy.port)
     const handle = await openDatabase({ driver: 'pg', url: viaProxy.toString(), poolSize: 4 }, log)
-    const api = await startTestApi(handle, modelDir)
     try {
+      const api = await makeApp({ db: handle })
       expect((await scan(api, 1)).statusCode).toBe(200)
       await proxy.stop()
       const down = await scan(api, 2)
       expect(down.statusCode).toBe(503)
       expect(down.json()).toEqual({ code: 'SPS_DB_UNAVAILABLE', message: expect.any(String) })
-      const ready = await api.app.inject({ method: 'GET', url: '/ready' })
+      const ready = await api.inject({ method: 'GET', url: '/ready' })
       expect(ready.statusCode).toBe(503)
       expect(ready.json()).toMatchObject({ database: 'down' })
 
       proxy = await startProxy(target, proxy.port)
       // No restart of the app: the pool reconnects by itself.
       await expect.poll(async () => (await scan(api, 3)).statusCode, { timeout: 20_000 }).toBe(200)
-      expect((await api.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200)
+      expect((await api.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200)
       expect(await countRows(database.handle)).toBe(2)
     } finally {
-      await api.close()
       await handle.close()
       await proxy.stop()
-      await database.dispose()
     }
   })
 })

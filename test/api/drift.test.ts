@@ -1,22 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computeDrift, totalVariation } from '../../src/api/drift.js'
 import { insertDatasetRow } from '../../src/db/index.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { describe, expect, test } from '../fixtures.js'
+import { colourImage, multipart } from './api-harness.js'
 
 const bounds = { maxLowConfidenceShare: 0.3, maxDistance: 0.3, minScans: 4 }
 
 describe('computeDrift', () => {
-  it('measures the total variation between class mixes', () => {
+  test('measures the total variation between class mixes', () => {
     expect(totalVariation({ a: 0.5, b: 0.5 }, { a: 0.5, b: 0.5 })).toBe(0)
     expect(totalVariation({ a: 1 }, { b: 1 })).toBe(1)
     expect(totalVariation({ a: 0.75, b: 0.25 }, { a: 0.5, b: 0.5 })).toBeCloseTo(0.25)
   })
 
-  it('warns on a day beyond either bound, never on a day with too few scans', () => {
+  test('warns on a day beyond either bound, never on a day with too few scans', () => {
     const training = { a: 0.5, b: 0.5 }
     const [calm, shifted, uncertain, tiny] = computeDrift(
       [
@@ -42,25 +38,11 @@ describe('computeDrift', () => {
 })
 
 describe('GET /stats drift', () => {
-  let database: TestDatabase
-  let api: TestApi
-  let modelDir: string
+  // Threshold 1: every scan is below it, so the share of low-confidence scans is 100%.
+  test.override({ appOptions: { serving: { threshold: 1 } } })
 
-  beforeAll(async () => {
-    modelDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-drift-'))
-    await writeTinyModel(modelDir)
-    database = await createTestDatabase('pglite')
-    // Threshold 1: every scan is below it, so the share of low-confidence scans is 100%.
-    api = await startTestApi(database.handle, modelDir, { threshold: 1 })
-  })
-  afterAll(async () => {
-    await api?.close()
-    await database?.dispose()
-    await rm(modelDir, { recursive: true, force: true })
-  })
-
-  it('reports per day the low-confidence share and the distance from the training mix', async () => {
-    await insertDatasetRow(database.handle.db, {
+  test('reports per day the low-confidence share and the distance from the training mix', async ({ app }) => {
+    await insertDatasetRow(app.db.db, {
       version: 'a'.repeat(64),
       source: '/data',
       imageCount: 20,
@@ -68,9 +50,9 @@ describe('GET /stats drift', () => {
     })
     for (const n of [1, 2, 3]) {
       const body = multipart([{ name: 'img', filename: `${n}.png`, value: await colourImage(n) }])
-      expect((await api.app.inject({ method: 'POST', url: '/predict', ...body })).statusCode).toBe(200)
+      expect((await app.inject({ method: 'POST', url: '/predict', ...body })).statusCode).toBe(200)
     }
-    const stats = (await api.app.inject({ method: 'GET', url: '/stats' })).json<{
+    const stats = (await app.inject({ method: 'GET', url: '/stats' })).json<{
       drift: {
         training_distribution: Record<string, number> | null
         per_day: Array<{ count: number; low_confidence_share: number; distance: number | null }>

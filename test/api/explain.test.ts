@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagesDir } from '../../src/data/index.js'
-import { testDrivers } from '../fixtures.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { afterAll, beforeAll, describe, expect, test, testDrivers, type TestApp } from '../fixtures.js'
+import { postMultipart } from './api-harness.js'
 import { writeTinyConvModel } from './explain-model.js'
 
 async function photo(width: number, height: number): Promise<Buffer> {
@@ -20,124 +18,99 @@ async function photo(width: number, height: number): Promise<Buffer> {
     .toBuffer()
 }
 
+// A small conv net (Grad-CAM needs a convolution layer), written once for the file.
+const convModelDir = path.join(os.tmpdir(), `sportscan-explain-${process.pid}-${Date.now().toString(36)}`)
+beforeAll(async () => {
+  await writeTinyConvModel(convModelDir)
+})
+afterAll(async () => {
+  await rm(convModelDir, { recursive: true, force: true })
+})
+
+async function scan(app: TestApp, image: Buffer, url = '/predict') {
+  const res = await postMultipart(app, [{ name: 'img', filename: 'ball.jpg', value: image }], {}, url)
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json<{ id: string; model: string; explanation_url?: string }>()
+}
+
 describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
-  let database: TestDatabase
-  let api: TestApi
-  let modelDir: string
+  test.override({ driver, appOptions: { model: convModelDir, serving: { storeImages: true } } })
 
-  beforeAll(async () => {
-    modelDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-explain-'))
-    await writeTinyConvModel(modelDir)
-    database = await createTestDatabase(driver)
-    api = await startTestApi(database.handle, modelDir, { storeImages: true })
-  })
-  afterAll(async () => {
-    await api?.close()
-    await database?.dispose()
-    await rm(modelDir, { recursive: true, force: true })
-  })
-
-  const scan = async (image: Buffer, url = '/predict') => {
-    const body = multipart([{ name: 'img', filename: 'ball.jpg', value: image }])
-    const res = await api.app.inject({ method: 'POST', url, payload: body.payload, headers: body.headers })
-    expect(res.statusCode, res.body).toBe(200)
-    return res.json<{ id: string; model: string; explanation_url?: string }>()
-  }
-
-  it('answers a PNG overlay the size of the photo, the same on a second call', async () => {
-    const { id } = await scan(await photo(120, 80))
-    const first = await api.app.inject({ method: 'GET', url: `/predictions/${id}/explain` })
+  test('answers a PNG overlay the size of the photo, the same on a second call', async ({ app }) => {
+    const { id } = await scan(app, await photo(120, 80))
+    const first = await app.inject({ method: 'GET', url: `/predictions/${id}/explain` })
     expect(first.statusCode, first.body).toBe(200)
     expect(first.headers['content-type']).toBe('image/png')
     const meta = await sharp(first.rawPayload).metadata()
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 120, 80])
-    const second = await api.app.inject({ method: 'GET', url: `/predictions/${id}/explain` })
+    const second = await app.inject({ method: 'GET', url: `/predictions/${id}/explain` })
     expect(second.rawPayload.equals(first.rawPayload)).toBe(true)
   })
 
-  it('POST /predict?explain=1 links the overlay; plain /predict does not', async () => {
-    const explained = await scan(await photo(40, 40), '/predict?explain=1')
+  test('POST /predict?explain=1 links the overlay; plain /predict does not', async ({ app }) => {
+    const explained = await scan(app, await photo(40, 40), '/predict?explain=1')
     expect(explained.explanation_url).toBe(`/predictions/${explained.id}/explain`)
-    const res = await api.app.inject({ method: 'GET', url: explained.explanation_url ?? '' })
+    const res = await app.inject({ method: 'GET', url: explained.explanation_url ?? '' })
     expect(res.statusCode).toBe(200)
-    expect((await scan(await photo(40, 40))).explanation_url).toBeUndefined()
+    expect((await scan(app, await photo(40, 40))).explanation_url).toBeUndefined()
   })
 
-  it('is listed in /openapi.json, where the dashboard looks for it', async () => {
-    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+  test('is listed in /openapi.json, where the dashboard looks for it', async ({ app }) => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, unknown>>
     }>()
     expect(doc.paths['/predictions/{id}/explain']?.['get']).toBeDefined()
   })
 
-  it('answers 404 {code, message} without the photo, for another model, and for an unknown scan', async () => {
-    const kept = await scan(await photo(30, 30))
-    await database.handle.db.execute(sql`update predictions set model = 'tiny@0' where id = ${kept.id}`)
-    const swapped = await api.app.inject({ method: 'GET', url: `/predictions/${kept.id}/explain` })
+  test('answers 404 {code, message} without the photo, for another model, and for an unknown scan', async ({
+    app,
+  }) => {
+    const kept = await scan(app, await photo(30, 30))
+    await app.db.db.execute(sql`update predictions set model = 'tiny@0' where id = ${kept.id}`)
+    const swapped = await app.inject({ method: 'GET', url: `/predictions/${kept.id}/explain` })
     expect(swapped.statusCode).toBe(404)
     expect(swapped.json()).toEqual({
       code: 'SPS_API_EXPLANATION_UNAVAILABLE',
       message: expect.stringContaining('made by tiny@0 and the server now runs tiny@1'),
     })
 
-    const lost = await scan(await photo(32, 32))
-    await rm(imagesDir(api.home), { recursive: true, force: true })
-    const missing = await api.app.inject({ method: 'GET', url: `/predictions/${lost.id}/explain` })
+    const lost = await scan(app, await photo(32, 32))
+    await rm(imagesDir(app.home), { recursive: true, force: true })
+    const missing = await app.inject({ method: 'GET', url: `/predictions/${lost.id}/explain` })
     expect(missing.statusCode).toBe(404)
     expect(missing.json<{ code: string }>().code).toBe('SPS_API_IMAGE_NOT_KEPT')
 
-    const unknown = await api.app.inject({
+    const unknown = await app.inject({
       method: 'GET',
       url: '/predictions/00000000-0000-4000-8000-000000000000/explain',
     })
     expect(unknown.json<{ code: string }>().code).toBe('SPS_API_PREDICTION_NOT_FOUND')
   })
 
-  it('without STORE_IMAGES, explains the latest scans from memory; older ones answer 404', async () => {
-    const memoryOnly = await startTestApi(database.handle, modelDir, { storeImages: false })
-    try {
-      const scanOn = async (image: Buffer) => {
-        const body = multipart([{ name: 'img', filename: 'ball.jpg', value: image }])
-        const res = await memoryOnly.app.inject({
-          method: 'POST',
-          url: '/predict',
-          payload: body.payload,
-          headers: body.headers,
-        })
-        expect(res.statusCode, res.body).toBe(200)
-        return res.json<{ id: string }>().id
-      }
-      const first = await scanOn(await photo(44, 44))
-      const explained = await memoryOnly.app.inject({ method: 'GET', url: `/predictions/${first}/explain` })
-      expect(explained.statusCode, explained.body).toBe(200)
-      expect((await sharp(explained.rawPayload).metadata()).width).toBe(44)
-      // 32 newer, different photos push the first out of memory
-      for (let i = 0; i < 32; i++) await scanOn(await photo(46 + 2 * i, 40))
-      const gone = await memoryOnly.app.inject({ method: 'GET', url: `/predictions/${first}/explain` })
-      expect(gone.statusCode).toBe(404)
-      expect(gone.json<{ code: string }>().code).toBe('SPS_API_IMAGE_NOT_KEPT')
-    } finally {
-      await memoryOnly.close()
-    }
+  test('without STORE_IMAGES, explains the latest scans from memory; older ones answer 404', async ({
+    makeApp,
+  }) => {
+    const memoryOnly = await makeApp({ model: convModelDir, serving: { storeImages: false } })
+    const first = (await scan(memoryOnly, await photo(44, 44))).id
+    const explained = await memoryOnly.inject({ method: 'GET', url: `/predictions/${first}/explain` })
+    expect(explained.statusCode, explained.body).toBe(200)
+    expect((await sharp(explained.rawPayload).metadata()).width).toBe(44)
+    // 32 newer, different photos push the first out of memory
+    for (let i = 0; i < 32; i++) await scan(memoryOnly, await photo(46 + 2 * i, 40))
+    const gone = await memoryOnly.inject({ method: 'GET', url: `/predictions/${first}/explain` })
+    expect(gone.statusCode).toBe(404)
+    expect(gone.json<{ code: string }>().code).toBe('SPS_API_IMAGE_NOT_KEPT')
   })
 
-  it('answers 404 for a model without a convolution layer', async () => {
-    const denseDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-dense-'))
-    await writeTinyModel(denseDir)
-    const dense = await startTestApi(database.handle, denseDir, { storeImages: true })
-    try {
-      const body = multipart([{ name: 'img', filename: 'a.jpg', value: await photo(20, 20) }])
-      const made = await dense.app.inject({ method: 'POST', url: '/predict', ...body })
-      const id = made.json<{ id: string }>().id
-      const res = await dense.app.inject({ method: 'GET', url: `/predictions/${id}/explain` })
-      expect(res.statusCode).toBe(404)
-      expect(res.json()).toEqual({
-        code: 'SPS_API_EXPLANATION_UNAVAILABLE',
-        message: expect.stringContaining('no convolution layer'),
-      })
-    } finally {
-      await dense.close()
-      await rm(denseDir, { recursive: true, force: true })
-    }
+  test('answers 404 for a model without a convolution layer', async ({ makeApp }) => {
+    // The default test model: a dense layer on the pixels.
+    const dense = await makeApp({ serving: { storeImages: true } })
+    const { id } = await scan(dense, await photo(20, 20))
+    const res = await dense.inject({ method: 'GET', url: `/predictions/${id}/explain` })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toEqual({
+      code: 'SPS_API_EXPLANATION_UNAVAILABLE',
+      message: expect.stringContaining('no convolution layer'),
+    })
   })
 })

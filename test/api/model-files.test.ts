@@ -1,12 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerModel } from '../../src/registry/index.js'
-import { testDrivers } from '../fixtures.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { afterAll, beforeAll, describe, expect, test, testDrivers } from '../fixtures.js'
+import { writeTinyModel } from './api-harness.js'
 
 interface ModelEntry {
   ref: string
@@ -23,39 +21,39 @@ const png = (colour: string) =>
     .png()
     .toBuffer()
 
+// The bundled model has a confusion matrix, the registered one learning curves: written once for the file.
+const work = path.join(os.tmpdir(), `sportscan-model-files-${process.pid}-${Date.now().toString(36)}`)
+const bundledDir = path.join(work, 'bundled')
+const trainedDir = path.join(work, 'trained')
+let bundledPlot: Buffer
+let registeredPlot: Buffer
+beforeAll(async () => {
+  await writeTinyModel(bundledDir)
+  bundledPlot = await png('#ff0000')
+  await writeFile(path.join(bundledDir, 'confusion-matrix.png'), bundledPlot)
+  await writeTinyModel(trainedDir, { seed: 3 })
+  registeredPlot = await png('#00ff00')
+  await writeFile(path.join(trainedDir, 'learning-curves.png'), registeredPlot)
+})
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true })
+})
+
+/** The app, with the trained model registered (not promoted: the bundled one is served). */
+const it = test.extend('get', async ({ app }) => {
+  await registerModel(app.db.db, {
+    home: app.home,
+    name: 'sports-ball-cnn',
+    artifactDir: trainedDir,
+    architecture: 'tiny-dense',
+  })
+  return (url: string) => app.inject({ method: 'GET', url })
+})
+
 describe.each(testDrivers)('model plots (%s)', (driver) => {
-  let database: TestDatabase
-  let api: TestApi
-  let work: string
-  let bundledPlot: Buffer
-  let registeredPlot: Buffer
+  it.override({ driver, appOptions: { model: bundledDir } })
 
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'sportscan-model-files-'))
-    const bundled = await writeTinyModel(path.join(work, 'bundled'))
-    bundledPlot = await png('#ff0000')
-    await writeFile(path.join(bundled, 'confusion-matrix.png'), bundledPlot)
-    database = await createTestDatabase(driver)
-    api = await startTestApi(database.handle, bundled)
-    const trained = await writeTinyModel(path.join(work, 'trained'), { seed: 3 })
-    registeredPlot = await png('#00ff00')
-    await writeFile(path.join(trained, 'learning-curves.png'), registeredPlot)
-    await registerModel(database.handle.db, {
-      home: api.home,
-      name: 'sports-ball-cnn',
-      artifactDir: trained,
-      architecture: 'tiny-dense',
-    })
-  })
-  afterAll(async () => {
-    await api?.close()
-    await database?.dispose()
-    await rm(work, { recursive: true, force: true })
-  })
-
-  const get = (url: string) => api.app.inject({ method: 'GET', url })
-
-  it('GET /models links the plots each artifact folder has, the bundled model included', async () => {
+  it('GET /models links the plots each artifact folder has, the bundled model included', async ({ get }) => {
     const body = (await get('/models')).json<ModelsBody>()
     expect(body.serving).toMatchObject({
       ref: 'tiny@1',
@@ -72,7 +70,7 @@ describe.each(testDrivers)('model plots (%s)', (driver) => {
     ])
   })
 
-  it('serves the linked PNGs byte for byte', async () => {
+  it('serves the linked PNGs byte for byte', async ({ get }) => {
     const bundled = await get('/models/tiny/1/files/confusion-matrix.png')
     expect(bundled.statusCode).toBe(200)
     expect(bundled.headers['content-type']).toBe('image/png')
@@ -81,7 +79,7 @@ describe.each(testDrivers)('model plots (%s)', (driver) => {
     expect(registered.rawPayload.equals(registeredPlot)).toBe(true)
   })
 
-  it('answers 404 for a plot the folder lacks or a model that does not exist', async () => {
+  it('answers 404 for a plot the folder lacks or a model that does not exist', async ({ get }) => {
     for (const url of [
       '/models/tiny/1/files/learning-curves.png',
       '/models/sports-ball-cnn/1/files/confusion-matrix.png',
@@ -96,7 +94,7 @@ describe.each(testDrivers)('model plots (%s)', (driver) => {
     expect((await get('/models/sports-ball-cnn/production/files/learning-curves.png')).statusCode).toBe(404)
   })
 
-  it('serves only whitelisted file names: no traversal, no other artifact files', async () => {
+  it('serves only whitelisted file names: no traversal, no other artifact files', async ({ get }) => {
     for (const url of [
       '/models/tiny/1/files/..%2F..%2F..%2Fetc%2Fpasswd',
       '/models/tiny/1/files/..%2Fconfusion-matrix.png',

@@ -1,18 +1,30 @@
 import path from 'node:path'
 import { ModelHolder } from '../../src/api/model-holder.js'
-import { SERVED_MODEL_NAME, locateServedModel } from '../../src/api/model-source.js'
 import type { DatabaseHandle } from '../../src/db/index.js'
 import type { Logger } from '../../src/log/index.js'
 import { loadClassifier } from '../../src/model/index.js'
-import { MODEL_ALIAS_CHANNEL, promoteAlias, registerModel } from '../../src/registry/index.js'
-import { describe, expect, test, testDrivers, testWithDb } from '../fixtures.js'
-import { TINY_SIZE, startTestApi, writeTinyModel } from './api-harness.js'
+import {
+  MODEL_ALIAS_CHANNEL,
+  promoteAlias,
+  registerModel,
+  resolveServedModel,
+} from '../../src/registry/index.js'
+import { describe, expect, test, testDrivers } from '../fixtures.js'
+import { TINY_SIZE, writeTinyModel } from './api-harness.js'
+
+const SERVED_MODEL_NAME = 'sports-ball-cnn'
 
 const pixels = () => new Float32Array(TINY_SIZE * TINY_SIZE * 3).fill(0.5)
 
 function holderFor(handle: DatabaseHandle, bundledModelDir: string, log: Logger) {
   return new ModelHolder({
-    locate: () => locateServedModel(handle, { bundledModelDir }),
+    locate: () =>
+      resolveServedModel(handle.db, {
+        modelName: SERVED_MODEL_NAME,
+        bundledModelDir,
+        runtime: 'tfjs',
+        testViews: 'model',
+      }),
     load: (source) => loadClassifier(source.dir, { ref: source.ref, log }),
     log,
   })
@@ -29,7 +41,7 @@ async function registerTiny(handle: DatabaseHandle, home: string, seed: number) 
 }
 
 describe.each(testDrivers)('model holder (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('serves the bundled model while the registry has no production alias', async ({
     database,
@@ -98,15 +110,15 @@ describe.each(testDrivers)('model holder (%s)', (driver) => {
   it('PUT /models/:name/aliases/:alias moves the alias and notifies listeners', async ({
     database,
     tmpDir,
+    makeApp,
   }) => {
-    const bundled = await writeTinyModel(path.join(tmpDir, 'bundled'))
     await registerTiny(database.handle, tmpDir, 1)
     await registerTiny(database.handle, tmpDir, 2)
     const heard: string[] = []
     const unlisten = await database.handle.listen(MODEL_ALIAS_CHANNEL, (p) => heard.push(p))
-    const api = await startTestApi(database.handle, bundled)
+    const api = await makeApp()
     try {
-      const res = await api.app.inject({
+      const res = await api.inject({
         method: 'PUT',
         url: `/models/${SERVED_MODEL_NAME}/aliases/production`,
         payload: { version: 2 },
@@ -114,17 +126,17 @@ describe.each(testDrivers)('model holder (%s)', (driver) => {
       expect(res.statusCode).toBe(200)
       expect(res.json()).toMatchObject({ alias: 'production', ref: `${SERVED_MODEL_NAME}@2` })
       await expect.poll(() => heard.length, { timeout: 10_000 }).toBe(1)
-      const models = await api.app.inject({ method: 'GET', url: '/models' })
+      const models = await api.inject({ method: 'GET', url: '/models' })
       const rows = models.json<{ models: Array<{ version: number; is_production: boolean }> }>().models
       expect(rows.filter((m) => m.is_production).map((m) => m.version)).toEqual([2])
 
-      const missing = await api.app.inject({
+      const missing = await api.inject({
         method: 'PUT',
         url: `/models/${SERVED_MODEL_NAME}/aliases/production`,
         payload: { version: 9 },
       })
       expect(missing.statusCode).toBe(404)
-      const badAlias = await api.app.inject({
+      const badAlias = await api.inject({
         method: 'PUT',
         url: `/models/${SERVED_MODEL_NAME}/aliases/latest`,
         payload: { version: 1 },
@@ -132,7 +144,6 @@ describe.each(testDrivers)('model holder (%s)', (driver) => {
       expect(badAlias.statusCode).toBe(400)
     } finally {
       await unlisten()
-      await api.close()
     }
   })
 })
@@ -142,7 +153,7 @@ describe('model holder without a database', () => {
     const good = await writeTinyModel(path.join(tmpDir, 'good'))
     let dir = good
     const holder = new ModelHolder({
-      locate: async () => ({ key: dir, dir, origin: 'bundled' }),
+      locate: async () => ({ key: dir, dir, origin: 'bundled', runtime: 'tfjs', testViews: 'model' }),
       load: (source) => loadClassifier(source.dir, { log }),
       log,
     })

@@ -2,10 +2,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
-import { describe, expect, it } from 'vitest'
-import { testDrivers } from '../fixtures.js'
-import { colourImage, multipart, startTestApi } from './api-harness.js'
-import { usePredictApi } from './predict-fixture.js'
+import { describe, expect, test, testDrivers } from '../fixtures.js'
+import { colourImage, postMultipart, stockTotal, storedCount, type multipart } from './api-harness.js'
 
 /** A PNG whose header claims a huge size, with a tiny (empty) image stream: a decompression bomb's shape. */
 function pngHeaderOnly(width: number, height: number): Buffer {
@@ -34,17 +32,21 @@ const MAX_PIXELS = 250_000
 const BATCH_LIMIT = 4
 
 describe.each(testDrivers)('POST /predict (%s)', (driver) => {
-  const fx = usePredictApi(driver, {
-    threshold: 0.9,
-    maxUploadBytes: MAX_UPLOAD_BYTES,
-    maxPixels: MAX_PIXELS,
-    batchLimit: BATCH_LIMIT,
-    storeImages: true,
+  test.override({
+    driver,
+    appOptions: {
+      serving: {
+        threshold: 0.9,
+        maxUploadBytes: MAX_UPLOAD_BYTES,
+        maxPixels: MAX_PIXELS,
+        batchLimit: BATCH_LIMIT,
+        storeImages: true,
+      },
+    },
   })
-  const { post, storedCount, stockTotal } = fx
 
-  it('answers the stored row, with status set by the threshold', async () => {
-    const res = await post([
+  test('answers the stored row, with status set by the threshold', async ({ app }) => {
+    const res = await postMultipart(app, [
       { name: 'img', filename: 'ball.png', contentType: 'image/png', value: await colourImage(3) },
       { name: 'location', value: 'shelf-A' },
       { name: 'source', value: 'cam-1' },
@@ -62,26 +64,26 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     expect(Object.keys(body.all_scores).sort()).toEqual(['basketball', 'tennis_ball'])
     expect(body.predicted_label).toBe(Object.entries(body.all_scores).sort((a, b) => b[1] - a[1])[0]?.[0])
     expect(body.status).toBe(body.confidence >= 0.9 ? 'counted' : 'needs_review')
-    const stored = await fx.api.app.inject({ method: 'GET', url: `/predictions/${String(body.id)}` })
+    const stored = await app.inject({ method: 'GET', url: `/predictions/${String(body.id)}` })
     expect(stored.json()).toEqual({ ...body, corrections: [] })
-    expect(await storedCount()).toBe(1)
+    expect(await storedCount(app)).toBe(1)
   })
 
-  it.each(['img', 'file', 'image'])('accepts the file in field "%s"', async (field) => {
-    const res = await post([
+  test.for(['img', 'file', 'image'])('accepts the file in field "%s"', async (field, { app }) => {
+    const res = await postMultipart(app, [
       { name: field, filename: 'x.jpg', contentType: 'image/jpeg', value: await colourImage(5, 16, 'jpeg') },
     ])
     expect(res.statusCode).toBe(200)
   })
 
-  it('keeps the image under <home>/images/<sha256> when storeImages is on', async () => {
+  test('keeps the image under <home>/images/<sha256> when storeImages is on', async ({ app }) => {
     const bytes = await colourImage(11)
-    const res = await post([{ name: 'img', filename: 'k.png', value: bytes }])
+    const res = await postMultipart(app, [{ name: 'img', filename: 'k.png', value: bytes }])
     expect(res.statusCode).toBe(200)
     const { createHash } = await import('node:crypto')
     const sha = createHash('sha256').update(bytes).digest('hex')
-    expect(await readFile(path.join(fx.api.home, 'images', sha))).toEqual(bytes)
-    const image = await fx.api.app.inject({
+    expect(await readFile(path.join(app.home, 'images', sha))).toEqual(bytes)
+    const image = await app.inject({
       method: 'GET',
       url: `/predictions/${res.json<{ id: string }>().id}/image`,
     })
@@ -90,8 +92,8 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     expect(image.rawPayload).toEqual(bytes)
   })
 
-  it('cleans file names: no path, no control characters, at most 255 characters', async () => {
-    const res = await post([
+  test('cleans file names: no path, no control characters, at most 255 characters', async ({ app }) => {
+    const res = await postMultipart(app, [
       { name: 'img', filename: `../../etc/${'a'.repeat(300)}\u0007.png`, value: await colourImage(2) },
     ])
     expect(res.statusCode).toBe(200)
@@ -212,25 +214,25 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
         'SPS_API_FIELD_INVALID',
       ],
     ]
-    it.each(cases)('%s -> %i', async (_name, parts, status, code) => {
-      const res = await post(await parts())
+    test.for(cases)('%s -> %i', async ([, parts, status, code], { app }) => {
+      const res = await postMultipart(app, await parts())
       expect(res.statusCode).toBe(status)
       expect(res.json()).toEqual({ code, message: expect.any(String) })
-      expect(await storedCount()).toBe(0)
+      expect(await storedCount(app)).toBe(0)
     })
 
-    it('a GIF with many frames is read from its first frame only', async () => {
+    test('a GIF with many frames is read from its first frame only', async ({ app }) => {
       const frames = 50
       const gif = await sharp({ create: { width: 16, height: 16 * frames, channels: 3, background: 'red' } })
         .gif()
         .toBuffer()
       const animated = await sharp(gif, { pages: -1 }).gif({ loop: 0 }).toBuffer()
-      const res = await post([{ name: 'img', filename: 'anim.gif', value: animated }])
+      const res = await postMultipart(app, [{ name: 'img', filename: 'anim.gif', value: animated }])
       expect(res.statusCode).toBe(200)
     })
 
-    it('refuses an announced body over the limit before reading it (413)', async () => {
-      const res = await fx.api.app.inject({
+    test('refuses an announced body over the limit before reading it (413)', async ({ app }) => {
+      const res = await app.inject({
         method: 'POST',
         url: '/predict',
         payload: Buffer.alloc(MAX_UPLOAD_BYTES * 3),
@@ -240,12 +242,12 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       expect(res.json()).toMatchObject({ code: 'SPS_API_UPLOAD_TOO_LARGE' })
     })
 
-    it.each([
+    test.for([
       ['application/json', JSON.stringify({ img: 'x' }), 415],
       ['image/jpeg', 'raw bytes', 415],
       ['text/plain', 'hello', 415],
-    ])('a %s body -> %i', async (contentType, payload, status) => {
-      const res = await fx.api.app.inject({
+    ] as const)('a %s body -> %i', async ([contentType, payload, status], { app }) => {
+      const res = await app.inject({
         method: 'POST',
         url: '/predict',
         payload,
@@ -255,11 +257,11 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       expect(res.json<{ code: string }>().code).toMatch(
         /^(SPS_API_NOT_MULTIPART|FST_ERR_CTP_INVALID_MEDIA_TYPE)$/,
       )
-      expect(await storedCount()).toBe(0)
+      expect(await storedCount(app)).toBe(0)
     })
 
-    it('a malformed multipart body -> 400', async () => {
-      const res = await fx.api.app.inject({
+    test('a malformed multipart body -> 400', async ({ app }) => {
+      const res = await app.inject({
         method: 'POST',
         url: '/predict',
         payload: '--b\r\nContent-Disposition: form-data; name="img"; filename="a.png"\r\n\r\nabc',
@@ -267,56 +269,54 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       })
       expect(res.statusCode).toBeGreaterThanOrEqual(400)
       expect(res.statusCode).toBeLessThan(500)
-      expect(await storedCount()).toBe(0)
+      expect(await storedCount(app)).toBe(0)
     })
   })
 
-  it('GET / answers a small HTML page to browsers when no dashboard is built, JSON otherwise', async () => {
-    const page = await fx.api.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
+  test('GET / answers a small HTML page to browsers when no dashboard is built, JSON otherwise', async ({
+    app,
+  }) => {
+    const page = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })
     expect(page.headers['content-type']).toMatch(/^text\/html/)
     expect(page.body).toContain('/docs')
-    const json = await fx.api.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } })
+    const json = await app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } })
     expect(json.json()).toMatchObject({ status: 'ok', model_loaded: true })
   })
 
-  it('answers 503 SPS_API_MODEL_NOT_LOADED while no model is loaded, and /ready says so', async () => {
-    const noModel = await startTestApi(fx.database.handle, fx.modelDir, {}, { loadModel: false })
-    try {
-      const body = multipart([{ name: 'img', filename: 'a.png', value: await colourImage(1) }])
-      const res = await noModel.app.inject({
-        method: 'POST',
-        url: '/predict',
-        payload: body.payload,
-        headers: body.headers,
-      })
-      expect(res.statusCode).toBe(503)
-      expect(res.json()).toMatchObject({ code: 'SPS_API_MODEL_NOT_LOADED' })
-      const ready = await noModel.app.inject({ method: 'GET', url: '/ready' })
-      expect(ready.statusCode).toBe(503)
-      expect(ready.json()).toEqual({ status: 'not_ready', model_loaded: false, database: 'up' })
-      expect((await noModel.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({
-        model_loaded: false,
-      })
-      expect(await storedCount()).toBe(0)
-    } finally {
-      await noModel.close()
-    }
+  test('answers 503 SPS_API_MODEL_NOT_LOADED while no model is loaded, and /ready says so', async ({
+    makeApp,
+  }) => {
+    const noModel = await makeApp({ loadModel: false })
+    const res = await postMultipart(noModel, [
+      { name: 'img', filename: 'a.png', value: await colourImage(1) },
+    ])
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toMatchObject({ code: 'SPS_API_MODEL_NOT_LOADED' })
+    const ready = await noModel.inject({ method: 'GET', url: '/ready' })
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json()).toEqual({ status: 'not_ready', model_loaded: false, database: 'up' })
+    expect((await noModel.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({
+      model_loaded: false,
+    })
+    expect(await storedCount(noModel)).toBe(0)
   })
 
-  it('64 parallel scans -> 64 rows, 64 distinct ids, stock up by exactly the counted ones', async () => {
-    const before = await stockTotal()
+  test('64 parallel scans -> 64 rows, 64 distinct ids, stock up by exactly the counted ones', async ({
+    app,
+  }) => {
+    const before = await stockTotal(app)
     const images = await Promise.all(Array.from({ length: 64 }, (_, i) => colourImage(i)))
     const answers = await Promise.all(
-      images.map((value, i) => post([{ name: 'img', filename: `${i}.png`, value }])),
+      images.map((value, i) => postMultipart(app, [{ name: 'img', filename: `${i}.png`, value }])),
     )
     expect(answers.every((a) => a.statusCode === 200)).toBe(true)
     const bodies = answers.map((a) => a.json<{ id: string; status: string }>())
     expect(new Set(bodies.map((b) => b.id)).size).toBe(64)
-    expect(await storedCount()).toBe(64)
+    expect(await storedCount(app)).toBe(64)
     const counted = bodies.filter((b) => b.status === 'counted').length
     // The seeded model and colours give both kinds, so the arithmetic is really exercised.
     expect(counted).toBeGreaterThan(0)
     expect(counted).toBeLessThan(64)
-    expect((await stockTotal()) - before).toBe(counted)
+    expect((await stockTotal(app)) - before).toBe(counted)
   })
 })

@@ -1,57 +1,18 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import Fastify from 'fastify'
 import { pino } from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type ApiApp } from '../../src/api/build-app.js'
 import { handleError } from '../../src/api/errors.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { authPlugin } from '../../src/api/plugins/auth.js'
-import { createApiKey } from '../../src/auth/index.js'
 import { securityPlugin } from '../../src/api/plugins/security.js'
-import { loadConfig } from '../../src/config/index.js'
-import { createSilentLogger } from '../../src/log/index.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { createApiKey } from '../../src/auth/index.js'
+import { describe, expect, test } from '../fixtures.js'
 
 describe('security headers, CORS, limits', () => {
-  let database: TestDatabase
-  let home: string
-  const apps: ApiApp[] = []
-  const log = createSilentLogger()
   // No model: these tests never predict.
-  const models = new ModelHolder({
-    locate: async () => {
-      throw new Error('no model in this test')
-    },
-    load: async () => {
-      throw new Error('no model in this test')
-    },
-    log,
-  })
+  test.override({ appOptions: { model: null } })
 
-  const build = async (env: Record<string, string> = {}) => {
-    const app = await buildApp(loadConfig({ SPORTSCAN_HOME: home, ...env }), {
-      db: database.handle,
-      log,
-      models,
-    })
-    apps.push(app)
-    return app
-  }
-
-  beforeAll(async () => {
-    home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-security-'))
-    database = await createTestDatabase('pglite')
-  })
-  afterAll(async () => {
-    for (const app of apps) await app.close()
-    await database?.dispose()
-    await rm(home, { recursive: true, force: true })
-  })
-
-  it('sends helmet headers and a CSP without inline scripts on every answer', async () => {
-    const app = await build()
+  test('sends helmet headers and a CSP without inline scripts on every answer', async ({ app }) => {
     for (const url of ['/', '/health', '/stock', '/nope']) {
       const res = await app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })
       const csp = res.headers['content-security-policy']
@@ -64,7 +25,7 @@ describe('security headers, CORS, limits', () => {
     }
   })
 
-  it("the dashboard's page needs no inline script, so the CSP lets it run", async () => {
+  test("the dashboard's page needs no inline script, so the CSP lets it run", async () => {
     const html = await readFile(path.resolve('src/web/index.html'), 'utf8')
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
     expect(scripts.length).toBeGreaterThan(0)
@@ -74,8 +35,7 @@ describe('security headers, CORS, limits', () => {
     }
   })
 
-  it('answers no CORS headers by default', async () => {
-    const app = await build()
+  test('answers no CORS headers by default', async ({ app }) => {
     const res = await app.inject({
       method: 'GET',
       url: '/health',
@@ -84,8 +44,11 @@ describe('security headers, CORS, limits', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
   })
 
-  it('allows exactly the configured origins, preflight included', async () => {
-    const app = await build({ SPORTSCAN_CORS_ORIGINS: 'https://dash.example, https://ops.example' })
+  test('allows exactly the configured origins, preflight included', async ({ makeApp }) => {
+    const app = await makeApp({
+      model: null,
+      env: { SPORTSCAN_CORS_ORIGINS: 'https://dash.example, https://ops.example' },
+    })
     const allowed = await app.inject({
       method: 'GET',
       url: '/health',
@@ -111,8 +74,9 @@ describe('security headers, CORS, limits', () => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/)
   })
 
-  it('refuses a JSON body over 64 KiB with 413, and bad JSON with 400 and no stack trace', async () => {
-    const app = await build()
+  test('refuses a JSON body over 64 KiB with 413, and bad JSON with 400 and no stack trace', async ({
+    app,
+  }) => {
     const url = '/predictions/00000000-0000-4000-8000-000000000000/correction'
     const big = await app.inject({
       method: 'POST',
@@ -132,22 +96,25 @@ describe('security headers, CORS, limits', () => {
     expect(bad.body).not.toMatch(/\bat .*\.(js|ts):\d+/)
   })
 
-  it('refuses SPORTSCAN_AUTH=off when listening beyond loopback', async () => {
-    await expect(build({ SPORTSCAN_AUTH: 'off', HOST: '0.0.0.0' })).rejects.toMatchObject({
+  test('refuses SPORTSCAN_AUTH=off when listening beyond loopback', async ({ makeApp }) => {
+    await expect(
+      makeApp({ model: null, env: { SPORTSCAN_AUTH: 'off', HOST: '0.0.0.0' } }),
+    ).rejects.toMatchObject({
       code: 'SPS_AUTH_OFF_BEYOND_LOOPBACK',
     })
   })
 
-  it('takes the client address from X-Forwarded-For only when SPORTSCAN_TRUST_PROXY trusts the proxy', async () => {
+  test('takes the client address from X-Forwarded-For only when SPORTSCAN_TRUST_PROXY trusts the proxy', async ({
+    makeApp,
+  }) => {
     // Fastify logs each request with the client address it settled on (request.ip).
     const ipSeen = async (env: Record<string, string>) => {
       const lines: string[] = []
-      const app = await buildApp(loadConfig({ SPORTSCAN_HOME: home, ...env }), {
-        db: database.handle,
+      const app = await makeApp({
+        model: null,
+        env,
         log: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
-        models,
       })
-      apps.push(app)
       await app.inject({
         method: 'GET',
         url: '/health',
@@ -167,7 +134,9 @@ describe('security headers, CORS, limits', () => {
     expect(await ipSeen({ SPORTSCAN_TRUST_PROXY: 'true' })).toBe('203.0.113.9')
   })
 
-  it('rate-limits per key (or per IP without one) with 429 SPS_API_RATE_LIMITED; public routes never', async () => {
+  test('rate-limits per key (or per IP without one) with 429 SPS_API_RATE_LIMITED; public routes never', async ({
+    database,
+  }) => {
     const app = Fastify()
     app.setErrorHandler(handleError)
     await app.register(securityPlugin, { authMode: 'required', corsOrigins: [], rateLimitPerMinute: 3 })

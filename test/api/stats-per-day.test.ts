@@ -1,11 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testDrivers } from '../fixtures.js'
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
-import { colourImage, multipart, startTestApi, writeTinyModel, type TestApi } from './api-harness.js'
+import { describe, expect, test, testDrivers } from '../fixtures.js'
+import { colourImage, multipart } from './api-harness.js'
 
 interface Day {
   day: string
@@ -14,36 +9,22 @@ interface Day {
 }
 
 describe.each(testDrivers)('GET /stats per_day average confidence (%s)', (driver) => {
-  let database: TestDatabase
-  let api: TestApi
-  let modelDir: string
+  test.override({ driver })
 
-  beforeAll(async () => {
-    modelDir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-stats-'))
-    await writeTinyModel(modelDir)
-    database = await createTestDatabase(driver)
-    api = await startTestApi(database.handle, modelDir)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await database?.dispose()
-    await rm(modelDir, { recursive: true, force: true })
-  })
-
-  it('averages the confidence of each UTC day separately', async () => {
+  test('averages the confidence of each UTC day separately', async ({ app }) => {
     const made: Array<{ id: string; confidence: number }> = []
     for (const n of [1, 2, 3, 4, 5]) {
       const body = multipart([{ name: 'img', filename: `${n}.png`, value: await colourImage(n) }])
-      const res = await api.app.inject({ method: 'POST', url: '/predict', ...body })
+      const res = await app.inject({ method: 'POST', url: '/predict', ...body })
       made.push(res.json())
     }
     const days = ['2026-03-01', '2026-03-01', '2026-03-02', '2026-03-02', '2026-03-02']
     for (const [i, m] of made.entries()) {
       const at = `${days[i]}T12:00:00Z`
-      await database.handle.db.execute(sql`update predictions set created_at = ${at} where id = ${m.id}`)
+      await app.db.db.execute(sql`update predictions set created_at = ${at} where id = ${m.id}`)
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-    const stats = (await api.app.inject({ method: 'GET', url: '/stats' })).json<{ per_day: Day[] }>()
+    const stats = (await app.inject({ method: 'GET', url: '/stats' })).json<{ per_day: Day[] }>()
     expect(stats.per_day.map((d) => [d.day, d.count])).toEqual([
       ['2026-03-01', 2],
       ['2026-03-02', 3],

@@ -44,9 +44,10 @@ describe('sportscan evaluate', () => {
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       lines.push(args.map(String).join(' '))
     })
-    const run = async (...args: string[]) => {
+    const run = async (...args: string[]) => runWith(ctx, ...args)
+    const runWith = async (context: CliContext, ...args: string[]) => {
       const program = new Command('sportscan').exitOverride()
-      register(program, () => ctx)
+      register(program, () => context)
       lines.length = 0
       await program.parseAsync(['node', 'sportscan', ...args])
       return lines
@@ -92,6 +93,17 @@ describe('sportscan evaluate', () => {
       expect((await run('evaluate', '--data', data, '--test-views', 'full')).join('\n')).toMatch(
         /accuracy\s+66\.7%/,
       )
+      // SPORTSCAN_TEST_VIEWS is the default, as for serving; a folder is scored without opening the database.
+      const centre = createCliContext({
+        SPORTSCAN_HOME: path.join(tmpDir, 'other-home'),
+        SPORTSCAN_TEST_VIEWS: 'centre',
+        LOG_LEVEL: 'silent',
+      })
+      await expect(runWith(centre, 'evaluate', '--data', data, '--model', modelDir)).rejects.toThrow(
+        /no temperature for test views "centre"/,
+      )
+      await centre.close()
+      await expect(readdir(path.join(tmpDir, 'other-home'))).rejects.toMatchObject({ code: 'ENOENT' })
     } finally {
       await ctx.close()
     }

@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm'
-import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, testDrivers, test } from '../fixtures.js'
 import { tables } from '../../src/db/index.js'
 
 describe.each(testDrivers)('openDatabase (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('migrates every table of the schema', async ({ database }) => {
     const rows = await database.handle.db.execute<{ table_name: string }>(

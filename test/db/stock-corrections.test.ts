@@ -1,4 +1,4 @@
-import { describe, expect, testWithDb, testDrivers } from '../fixtures.js'
+import { describe, expect, testDrivers, test } from '../fixtures.js'
 import { correctPrediction, type Database } from '../../src/db/index.js'
 import { insertPrediction } from '../../src/db/queries/predictions.js'
 import { flagPrediction, listReviewQueue } from '../../src/db/queries/review-queue.js'
@@ -28,7 +28,7 @@ const stockOf = async (db: Database) =>
   Object.fromEntries((await getStock(db)).map((l) => [`${l.label}@${l.location ?? ''}`, l.count]))
 
 describe.each(testDrivers)('stock under corrections (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('moves a counted scan to its corrected label, adds a confirmed uncertain one, drops not_a_ball', async ({
     database,

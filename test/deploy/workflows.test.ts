@@ -86,14 +86,15 @@ describe('ci.yml', () => {
 })
 
 describe('mlops.yml', () => {
-  it('runs on data/pipeline/model changes and on manual dispatch with epochs and promote', () => {
+  it('runs on data/pipeline/model changes and on manual dispatch with epochs', () => {
     const on = getPath(workflow('mlops.yml'), 'on')
     const paths = getPath(on, 'push', 'paths')
     expect(paths).toEqual(
       expect.arrayContaining(['src/pipeline/**', 'src/model/**', 'src/data/**', 'pipelines/**']),
     )
     expect(getPath(on, 'workflow_dispatch', 'inputs', 'epochs')).toBeDefined()
-    expect(getPath(on, 'workflow_dispatch', 'inputs', 'promote', 'type')).toBe('boolean')
+    // promotion is the gate's decision alone (sportscan retrain), never a dispatch option
+    expect(getPath(on, 'workflow_dispatch', 'inputs', 'promote')).toBeUndefined()
   })
 
   it('orders build -> train (gate) -> deploy -> smoke, and notifies on failure', () => {
@@ -103,6 +104,8 @@ describe('mlops.yml', () => {
     expect(getPath(all.smoke, 'needs')).toBe('deploy')
     expect(getPath(all.notify, 'if')).toBe('failure()')
     const scripts = runScripts('mlops.yml')
+    // only a candidate the gate promoted lets the new image ship
+    expect(scripts).toContain('[ "$decision" = promoted ] || {')
     expect(scripts).toContain('kubectl apply -k deploy/kubernetes/overlays/prod')
     expect(scripts).toMatch(/\/ready/)
     expect(scripts).toMatch(/-F img=@\S+ "\$BASE_URL\/predict"/)

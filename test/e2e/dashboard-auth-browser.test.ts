@@ -4,7 +4,6 @@ import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
 import { startServer, type RunningServer } from '../../src/api/start-server.js'
 import { createApiKey } from '../../src/auth/index.js'
 import { loadConfig } from '../../src/config/index.js'
@@ -54,7 +53,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against a server that requi
     try {
       const registered = await registerModel(db.db, {
         home,
-        name: SERVED_MODEL_NAME,
+        name: config.serving.modelName,
         artifactDir: modelDir,
         architecture: 'tiny-conv',
         metrics: evaluationMetrics(16, 4),

@@ -5,7 +5,6 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import sharp from 'sharp'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SERVED_MODEL_NAME } from '../../src/api/model-source.js'
 import { startServer, type RunningServer } from '../../src/api/start-server.js'
 import { loadConfig } from '../../src/config/index.js'
 import { BALL_LABELS } from '../../src/data/index.js'
@@ -82,7 +81,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     try {
       const registered = await registerModel(db.db, {
         home,
-        name: SERVED_MODEL_NAME,
+        name: config.serving.modelName,
         artifactDir: modelDir,
         architecture: 'tiny-conv',
         metrics: FIXTURE_METRICS,
@@ -91,7 +90,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       modelRef = registered.ref
       const candidate = await registerModel(db.db, {
         home,
-        name: SERVED_MODEL_NAME,
+        name: config.serving.modelName,
         artifactDir: modelDir,
         architecture: 'tiny-conv',
         metrics: CANDIDATE_METRICS,

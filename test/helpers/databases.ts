@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { getTableName, is, sql } from 'drizzle-orm'
+import { PgTable } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import type { DbConfig } from '../../src/config/index.js'
-import { openDatabase, type DatabaseHandle } from '../../src/db/index.js'
+import { openDatabase, tables, type DatabaseHandle } from '../../src/db/index.js'
 import { createSilentLogger } from '../../src/log/index.js'
 
 /** Real PostgreSQL joins the matrix when CI (or you) point TEST_DATABASE_URL or DATABASE_URL at a server. */
@@ -38,6 +40,17 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
       await empty.drop()
     },
   }
+}
+
+/**
+ * Empties every table of the schema (the migrations stay applied), so tests sharing one database each start
+ * from nothing, as drizzle-orm's own PGlite tests reset theirs.
+ */
+export async function resetTestDatabase(database: TestDatabase): Promise<void> {
+  const names = (Object.values(tables) as unknown[])
+    .filter((t): t is PgTable => is(t, PgTable))
+    .map((t) => `"${getTableName(t)}"`)
+  await database.handle.db.execute(sql.raw(`truncate table ${names.join(', ')} restart identity cascade`))
 }
 
 /** A throw-away database on the PostgreSQL server, not yet migrated: its URL and how to drop it. */

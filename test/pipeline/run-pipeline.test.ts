@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, testDrivers, test } from '../fixtures.js'
 import {
   createStepTypeRegistry,
   StepFailedError,
@@ -27,7 +27,7 @@ function setup(overrides: string[] = []) {
 }
 
 describe.each(testDrivers)('runPipeline (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('does no work on a second run, and re-runs only the steps downstream of a changed param', async ({
     database,

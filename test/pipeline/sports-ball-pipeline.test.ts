@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, testWithDb } from '../fixtures.js'
+import { describe, expect, test } from '../fixtures.js'
 import {
   DEFAULT_PIPELINE_FILE,
   defaultStepTypes,
@@ -9,11 +9,11 @@ import {
   runPipeline,
 } from '../../src/pipeline/index.js'
 import { PipelineOverrideError } from '../../src/pipeline/errors.js'
-
-const FROM_SCRATCH = path.join(path.dirname(DEFAULT_PIPELINE_FILE), 'from-scratch.yaml')
 import { TEST_VIEW_PRESETS } from '../../src/model/index.js'
 import { getModel } from '../../src/registry/index.js'
 import { saveTinyBackbone } from '../model/transfer/tiny-backbone.js'
+
+const FROM_SCRATCH = path.join(path.dirname(DEFAULT_PIPELINE_FILE), 'from-scratch.yaml')
 
 /** 12 tiny photos of 3 classes, each class its own colour with a little variation. */
 async function makeDataset(dir: string): Promise<string> {
@@ -37,7 +37,7 @@ async function makeDataset(dir: string): Promise<string> {
 }
 
 describe('the sports-ball pipelines', () => {
-  const it = testWithDb('pglite')
+  const it = test
 
   it('trains a CNN from scratch, evaluates and registers it, and a second run is fully cached', async ({
     database,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, testDrivers, test } from '../fixtures.js'
 import {
   AliasNotFoundError,
   InvalidModelRefError,
@@ -26,7 +26,7 @@ async function registerVersions(db: Database, home: string, name: string, count:
 }
 
 describe.each(testDrivers)('model references and aliases (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('resolves name, name@latest, name@version and name@alias', async ({ database, tmpDir }) => {
     const { db } = database.handle

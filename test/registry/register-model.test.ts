@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, testDrivers, testWithDb } from '../fixtures.js'
+import { describe, expect, testDrivers, test } from '../fixtures.js'
 import {
   ArtifactMissingError,
   InvalidModelNameError,
@@ -19,7 +19,7 @@ async function makeArtifact(dir: string, marker: string): Promise<string> {
 }
 
 describe.each(testDrivers)('registerModel (%s)', (driver) => {
-  const it = testWithDb(driver)
+  const it = test.override({ driver: driver })
 
   it('copies the artifact to registry/<name>/<version> and numbers versions from 1', async ({
     database,

@@ -17,11 +17,8 @@ import { loadPooledOnnxClassifier } from './pooled-onnx-classifier.js'
 export type ServingRuntime = Config['serving']['runtime']
 
 export interface LoadServedClassifierOptions {
-  serving: Pick<
-    Config['serving'],
-    'runtime' | 'inferenceThreads' | 'inferenceWorkers' | 'batchWindowMs' | 'maxBatchSize'
-  > &
-    Partial<Pick<Config['serving'], 'testViews'>>
+  /** Threads and batching; which runtime and views come with the source (the registry's resolver). */
+  serving: Pick<Config['serving'], 'inferenceThreads' | 'inferenceWorkers' | 'batchWindowMs' | 'maxBatchSize'>
   /** SportScan home: exported ONNX files of registry models are cached under `<home>/onnx-cache/`. */
   home: string
   log: Logger
@@ -47,7 +44,7 @@ export async function loadServedClassifier(
       workers: loaded.runtime === 'onnx' ? serving.inferenceWorkers : 0,
       maxBatchSize: serving.maxBatchSize,
       batchWindowMs: serving.batchWindowMs,
-      testViews: serving.testViews,
+      testViews: source.testViews,
     },
     'serving runtime chosen',
   )
@@ -66,10 +63,10 @@ async function loadWithRuntime(
 ): Promise<{ classifier: Classifier; runtime: 'onnx' | 'tfjs' }> {
   const { serving, log } = options
   const tfjs = async () => ({
-    classifier: await loadClassifier(source.dir, { ref: source.ref, testViews: serving.testViews, log }),
+    classifier: await loadClassifier(source.dir, { ref: source.ref, testViews: source.testViews, log }),
     runtime: 'tfjs' as const,
   })
-  if (serving.runtime === 'tfjs') return tfjs()
+  if (source.runtime === 'tfjs') return tfjs()
   try {
     const file = await onnxFileFor(source, options)
     if (serving.inferenceWorkers > 0) {
@@ -78,7 +75,7 @@ async function loadWithRuntime(
         ref: source.ref,
         workers: serving.inferenceWorkers,
         intraOpThreads: serving.inferenceThreads,
-        testViews: serving.testViews,
+        testViews: source.testViews,
         log,
       })
       return { classifier, runtime: 'onnx' }
@@ -90,12 +87,12 @@ async function loadWithRuntime(
       // Spin-waiting intra-op threads doubled the CPU per request (bench:serve, 2 threads: 24-26 CPU ms vs
       // 10-11 with 1) on cores shared with sharp, the event loop and PostgreSQL.
       isSpinning: false,
-      testViews: serving.testViews,
+      testViews: source.testViews,
       log,
     })
     return { classifier, runtime: 'onnx' }
   } catch (err) {
-    if (serving.runtime === 'onnx') throw err
+    if (source.runtime === 'onnx') throw err
     log.warn({ err, dir: source.dir }, 'ONNX Runtime cannot serve this model; falling back to TF.js')
     return tfjs()
   }

@@ -33,12 +33,21 @@ export const GateDecisionSchema = Type.Object({
   reason: Type.String(),
   candidate_test_accuracy: Type.Number(),
   baseline_test_accuracy: Nullable(Type.Number()),
-  candidate_feedback_accuracy: Type.Number(),
+  candidate_feedback_accuracy: Nullable(Type.Number({ description: 'On the held-out corrected scans' })),
   baseline_feedback_accuracy: Nullable(Type.Number()),
   test_count: Type.Integer(),
-  feedback_count: Type.Integer(),
+  feedback_count: Type.Integer({ description: 'Held-out corrected scans both models were scored on' }),
   dataset_version: Type.String(),
   feedback_since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  holdout: Type.Union([
+    Type.Object({
+      seed: Type.Integer(),
+      fraction: Type.Number(),
+      trained_on: Type.Integer({ description: 'Corrected scans merged into the training data' }),
+      prediction_ids: Type.Array(Type.String(), { description: 'The held-out scans' }),
+    }),
+    Type.Null(),
+  ]),
   created_at: Type.String({ format: 'date-time' }),
 })
 
@@ -141,6 +150,14 @@ export function toGateDecision(row: GateDecisionRow) {
     feedback_count: row.feedbackCount,
     dataset_version: row.datasetVersion,
     feedback_since: row.feedbackSince?.toISOString() ?? null,
+    holdout: row.holdout
+      ? {
+          seed: row.holdout.seed,
+          fraction: row.holdout.fraction,
+          trained_on: row.holdout.trainedOn,
+          prediction_ids: row.holdout.scans.map((s) => s.predictionId),
+        }
+      : null,
     created_at: row.createdAt.toISOString(),
   }
 }

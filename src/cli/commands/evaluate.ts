@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
 import { Option, type Command } from 'commander'
@@ -10,7 +9,7 @@ import {
   type DirectoryEvaluation,
   type TestViewPreset,
 } from '../../model/index.js'
-import { resolveModelRef } from '../../registry/index.js'
+import { resolveServedModel, servedModelInFolder } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
 
 interface EvaluateOptions {
@@ -30,7 +29,7 @@ export function register(program: Command, getContext: () => CliContext): void {
     .requiredOption('--data <dir>', 'folder with one sub-folder per class')
     .option(
       '--model <dir-or-ref>',
-      'artifact folder, or a registered name@version / name@production (default: the bundled model)',
+      'artifact folder, or a registered name@version / name@production (default: the served model)',
     )
     .option(
       '--split-file <file>',
@@ -38,9 +37,10 @@ export function register(program: Command, getContext: () => CliContext): void {
     )
     .option('--subset <name>', 'which list of the split file: test, train or val', 'test')
     .addOption(
-      new Option('--test-views <preset>', "answer through these views instead of the model's own").choices(
-        Object.keys(TEST_VIEW_PRESETS),
-      ),
+      new Option(
+        '--test-views <preset>',
+        'answer through these views instead of SPORTSCAN_TEST_VIEWS',
+      ).choices(Object.keys(TEST_VIEW_PRESETS)),
     )
     .option('--json', 'print one JSON object')
     .option(
@@ -49,12 +49,25 @@ export function register(program: Command, getContext: () => CliContext): void {
     )
     .action(async (options: EvaluateOptions) => {
       const ctx = getContext()
-      const { dir, ref } = await resolveModel(ctx, options.model)
+      // The same resolver as `serve` and the retraining gate: the model and the views it answers through. A
+      // folder needs no database, so it can be scored beside a server holding the embedded one.
+      const policy = {
+        ...ctx.config.serving,
+        testViews: (options.testViews as TestViewPreset | undefined) ?? ctx.config.serving.testViews,
+      }
+      const served =
+        (options.model === undefined ? undefined : await servedModelInFolder(options.model, policy)) ??
+        (await resolveServedModel(
+          (await ctx.db()).db,
+          policy,
+          options.model === undefined ? {} : { model: options.model },
+        ))
       const backend = await initBackend({ log: ctx.log })
-      const classifier = await loadClassifier(dir, {
+      // TF.js whatever the serving runtime: test/api/inference/bundled-model-parity.test.ts holds ONNX Runtime to it.
+      const classifier = await loadClassifier(served.dir, {
         log: ctx.log,
-        testViews: options.testViews as TestViewPreset | undefined,
-        ...(ref ? { ref } : {}),
+        testViews: served.testViews,
+        ...(served.ref ? { ref: served.ref } : {}),
       })
       const outDir =
         options.out ??
@@ -63,7 +76,10 @@ export function register(program: Command, getContext: () => CliContext): void {
           'evaluations',
           `${new Date().toISOString().replace(/[:.]/g, '-')}-${classifier.ref.replace(/[^\w.-]+/g, '_')}`,
         )
-      ctx.log.info({ model: classifier.ref, artifact: dir, backend }, 'model loaded')
+      ctx.log.info(
+        { model: classifier.ref, artifact: served.dir, origin: served.origin, backend },
+        'model loaded',
+      )
       const bar = new SingleBar(
         {
           format: 'evaluating [{bar}] {value}/{total} {percentage}% eta {eta}s',
@@ -95,21 +111,6 @@ export function register(program: Command, getContext: () => CliContext): void {
       }
       printReport(result, outDir, ctx.config.serving.threshold)
     })
-}
-
-/** `--model`: an artifact folder if one exists at that path, else a registry reference. */
-async function resolveModel(
-  ctx: CliContext,
-  model: string | undefined,
-): Promise<{ dir: string; ref?: string }> {
-  if (model === undefined) return { dir: ctx.config.serving.bundledModelDir }
-  const isFolder = await stat(path.join(model, 'model.json')).then(
-    (s) => s.isFile(),
-    () => false,
-  )
-  if (isFolder) return { dir: model }
-  const resolved = await resolveModelRef((await ctx.db()).db, model)
-  return { dir: resolved.artifactPath, ref: resolved.ref }
 }
 
 function printReport(result: DirectoryEvaluation, outDir: string, servingThreshold: number): void {

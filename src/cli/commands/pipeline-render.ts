@@ -2,9 +2,12 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import { stringify } from 'yaml'
-import { readPipelineSpec } from '../../pipeline/index.js'
-import { renderArgoWorkflow, type RenderOptions } from '../../pipeline/render/argo.js'
-import { renderKubernetesJob } from '../../pipeline/render/k8s-jobs.js'
+import {
+  readPipelineSpec,
+  renderArgoWorkflow,
+  renderKubernetesJob,
+  type RenderOptions,
+} from '../../pipeline/index.js'
 import type { CliContext } from '../context.js'
 
 const DEFAULT_PIPELINE = 'pipelines/sports-ball-classification.yaml'

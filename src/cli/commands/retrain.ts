@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import { CommanderError, InvalidArgumentError, type Command } from 'commander'
 import { retrainWithGate, type RetrainResult } from '../../pipeline/index.js'
 import { resolveCodeVersion } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
@@ -7,6 +7,8 @@ import { parseDate } from '../parse-date.js'
 interface RetrainCliOptions {
   since?: Date
   base?: string
+  data?: string
+  allowNoFeedback?: boolean
   splitFile?: string
   set: string[]
   modelName?: string
@@ -16,21 +18,30 @@ interface RetrainCliOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
+/** Exit status when the gate refuses the candidate: a verdict, not a crash (the CronJob does not retry it). */
+export const GATE_REFUSED_EXIT_CODE = 3
+
 /** `sportscan retrain`: feedback -> merged dataset -> candidate (staging) -> gate -> production or not. */
 export function register(program: Command, getContext: () => CliContext): void {
   program
     .command('retrain')
     .description(
-      'Train a candidate on the corrected scans merged into the base dataset, register it as staging, and ' +
-        'promote it to production only if it is not worse on the fixed test split and better on the corrected scans.',
+      'Train a candidate on the corrected scans merged into the base dataset (part of them held out), register ' +
+        'it as staging, and promote it to production only if it is not worse on the fixed test split and better ' +
+        `on the held-out corrected scans. Exit status ${GATE_REFUSED_EXIT_CODE} when the gate refuses it.`,
     )
     .option('--since <date>', 'only scans corrected at or after this date (UTC)', parseDate)
     .option('--base <version>', "dataset version to merge onto (default: production's, else the newest)")
+    .option('--data <dir>', 'import this class-per-folder dataset and merge onto it instead of --base')
+    .option(
+      '--allow-no-feedback',
+      'with no corrected scan, retrain on the base dataset alone (test split decides)',
+    )
     .option('--split-file <file>', 'fixed split file (default: SPORTSCAN_RETRAIN_SPLIT)')
     .option('--set <key=value>', 'pipeline param override, e.g. --set epochs=5 (repeatable)', collect, [])
-    .option('--model-name <name>', 'registry name of the model', 'sports-ball-cnn')
+    .option('--model-name <name>', 'registry name of the model (default: SPORTSCAN_MODEL_NAME)')
     .option('--tolerance <fraction>', 'largest test accuracy drop counted as not worse (0..1)', parseFraction)
-    .option('--json', 'print the decision as JSON (progress goes to stderr)')
+    .option('--json', 'print the decision as one line of JSON (progress goes to stderr)')
     .action(async (options: RetrainCliOptions) => {
       const ctx = getContext()
       const splitFile = options.splitFile ?? ctx.config.retrain.splitFile
@@ -51,16 +62,22 @@ export function register(program: Command, getContext: () => CliContext): void {
           codeVersion,
           signal: controller.signal,
           splitFile,
+          serving: { ...ctx.config.serving, modelName: options.modelName ?? ctx.config.serving.modelName },
           overrides: [...ctx.config.retrain.overrides, ...options.set],
-          bundledModelDir: ctx.config.serving.bundledModelDir,
           testTolerance: options.tolerance ?? ctx.config.retrain.testTolerance,
+          holdoutFraction: ctx.config.retrain.holdoutFraction,
+          holdoutSeed: ctx.config.retrain.holdoutSeed,
+          allowNoFeedback: options.allowNoFeedback === true,
           onProgress: print,
           ...(options.since ? { since: options.since } : {}),
           ...(options.base ? { baseVersion: options.base } : {}),
-          ...(options.modelName ? { modelName: options.modelName } : {}),
+          ...(options.data ? { baseDir: options.data } : {}),
         })
-        if (options.json) console.log(JSON.stringify(toJson(result), null, 2))
+        if (options.json) console.log(JSON.stringify(toJson(result)))
         else printDecision(result)
+        if (result.decision.decision === 'rejected') {
+          throw new CommanderError(GATE_REFUSED_EXIT_CODE, 'sportscan.gateRefused', result.decision.reason)
+        }
       } finally {
         process.off('SIGINT', onSigint)
       }
@@ -83,7 +100,7 @@ function printDecision(result: RetrainResult): void {
     `test split       ${pct(candidate.testAccuracy).padStart(9)}  ${pct(baseline?.testAccuracy)}  (n=${candidate.testCount})`,
   )
   console.log(
-    `corrected scans  ${pct(candidate.feedbackAccuracy).padStart(9)}  ${pct(baseline?.feedbackAccuracy)}  (n=${candidate.feedbackCount})`,
+    `held-out scans   ${pct(candidate.feedbackAccuracy).padStart(9)}  ${pct(baseline?.feedbackAccuracy)}  (n=${candidate.feedbackCount}, seed ${result.holdout.seed})`,
   )
   console.log(`decision: ${decision.decision} (${decision.reason})`)
 }
@@ -95,6 +112,7 @@ function toJson(result: RetrainResult) {
     datasetVersion: result.datasetVersion,
     runId: result.runId,
     exported: result.exported,
+    holdout: result.holdout,
     decision: result.decision.decision,
     reason: result.decision.reason,
     decisionId: result.decision.id,

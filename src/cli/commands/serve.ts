@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import type { RetrainRunner } from '../../api/retrain-jobs.js'
-import { startServer } from '../../api/start-server.js'
+import { startServer, type RetrainRunner } from '../../api/index.js'
 import type { Database } from '../../db/index.js'
 import { retrainWithGate } from '../../pipeline/index.js'
 import { resolveCodeVersion } from '../../registry/index.js'
@@ -55,9 +54,11 @@ function createRetrainRunner(ctx: CliContext, db: Database, splitFile: string): 
       codeVersion: await resolveCodeVersion({ configured: config.codeVersion }),
       signal: hooks.signal,
       splitFile,
+      serving: config.serving,
       overrides: config.retrain.overrides,
-      bundledModelDir: config.serving.bundledModelDir,
       testTolerance: config.retrain.testTolerance,
+      holdoutFraction: config.retrain.holdoutFraction,
+      holdoutSeed: config.retrain.holdoutSeed,
       onProgress: hooks.onProgress,
       ...(request.since ? { since: request.since } : {}),
       ...(request.baseVersion ? { baseVersion: request.baseVersion } : {}),

@@ -1,14 +1,19 @@
-import { access } from 'node:fs/promises'
-import path from 'node:path'
-import { evaluateDirectory, initBackend, loadClassifier } from '../../model/index.js'
 import type { Database } from '../../db/index.js'
 import type { Logger } from '../../log/index.js'
-import { AliasNotFoundError, resolveModelRef } from '../../registry/index.js'
+import { evaluateDirectory, initBackend, loadClassifier } from '../../model/index.js'
+import {
+  NoServedModelError,
+  resolveServedModel,
+  type ServedModel,
+  type ServingPolicy,
+} from '../../registry/index.js'
 import type { GateScores } from './gate-decision.js'
 
 export interface ScoredModel extends GateScores {
+  /** What the model reports (`name@version`, or the bundled artifact's own). */
   ref: string
   testCount: number
+  /** Held-out corrected scans scored (0 when none were held out). */
   feedbackCount: number
 }
 
@@ -16,19 +21,24 @@ export interface GateData {
   /** The merged dataset laid out as folders; the split file's test list is relative to it. */
   dataDir: string
   splitFile: string
-  /** The exported corrected scans, class per folder. */
-  feedbackDir: string
+  /** The held-out corrected scans, class per folder; undefined when none were held out. */
+  heldOutDir: string | undefined
   log: Logger
   signal?: AbortSignal
 }
 
 /**
- * Scores one model artifact the way serving sees photos (same preprocessing), on the fixed test split and on
- * the corrected scans. Argmax accuracy does not depend on the calibration temperature.
+ * Scores a model as it is served (same views and temperature, same preprocessing) on the fixed test split and
+ * on the held-out corrected scans. It runs on TF.js whatever the serving runtime:
+ * test/api/inference/bundled-model-parity.test.ts holds ONNX Runtime's answers to TF.js's within 1e-4.
  */
-export async function scoreModel(dir: string, ref: string, data: GateData): Promise<ScoredModel> {
+export async function scoreModel(served: ServedModel, data: GateData): Promise<ScoredModel> {
   await initBackend({ log: data.log })
-  const classifier = await loadClassifier(dir, { log: data.log, ref })
+  const classifier = await loadClassifier(served.dir, {
+    log: data.log,
+    testViews: served.testViews,
+    ...(served.ref ? { ref: served.ref } : {}),
+  })
   try {
     const common = { log: data.log, ...(data.signal ? { signal: data.signal } : {}) }
     const test = await evaluateDirectory(classifier, {
@@ -37,38 +47,27 @@ export async function scoreModel(dir: string, ref: string, data: GateData): Prom
       subset: 'test',
       ...common,
     })
-    const feedback = await evaluateDirectory(classifier, { dataDir: data.feedbackDir, ...common })
+    const feedback = data.heldOutDir
+      ? await evaluateDirectory(classifier, { dataDir: data.heldOutDir, ...common })
+      : undefined
     return {
-      ref,
+      ref: classifier.ref,
       testAccuracy: test.accuracy,
       testCount: test.n,
-      feedbackAccuracy: feedback.accuracy,
-      feedbackCount: feedback.n,
+      feedbackAccuracy: feedback?.accuracy ?? null,
+      feedbackCount: feedback?.n ?? 0,
     }
   } finally {
     await classifier.dispose()
   }
 }
 
-/**
- * What a candidate must beat: the registry's `production` version, else the bundled model that serving falls
- * back to (when its folder exists), else nothing.
- */
-export async function locateBaseline(
-  db: Database,
-  modelName: string,
-  bundledModelDir: string | undefined,
-): Promise<{ dir: string; ref: string } | undefined> {
+/** What a candidate must beat: the model served now (production, else the bundled one), or nothing. */
+export async function locateBaseline(db: Database, serving: ServingPolicy): Promise<ServedModel | undefined> {
   try {
-    const production = await resolveModelRef(db, `${modelName}@production`)
-    return { dir: production.artifactPath, ref: production.ref }
+    return await resolveServedModel(db, serving)
   } catch (err) {
-    if (!(err instanceof AliasNotFoundError)) throw err
+    if (err instanceof NoServedModelError) return undefined
+    throw err
   }
-  if (bundledModelDir === undefined) return undefined
-  const hasModel = await access(path.join(bundledModelDir, 'model.json')).then(
-    () => true,
-    () => false,
-  )
-  return hasModel ? { dir: bundledModelDir, ref: `bundled:${path.basename(bundledModelDir)}` } : undefined
 }

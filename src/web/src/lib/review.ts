@@ -48,7 +48,7 @@ export interface GateDecision {
   reason: string
   candidateTestAccuracy: number
   baselineTestAccuracy: number | null
-  candidateFeedbackAccuracy: number
+  candidateFeedbackAccuracy: number | null
   baselineFeedbackAccuracy: number | null
   testCount: number
   feedbackCount: number
@@ -84,7 +84,7 @@ function decodeDecision(value: unknown): GateDecision {
     reason: readString(obj, 'reason', what),
     candidateTestAccuracy: readNumber(obj, 'candidate_test_accuracy', what),
     baselineTestAccuracy: readOptionalNumber(obj, 'baseline_test_accuracy', what),
-    candidateFeedbackAccuracy: readNumber(obj, 'candidate_feedback_accuracy', what),
+    candidateFeedbackAccuracy: readOptionalNumber(obj, 'candidate_feedback_accuracy', what),
     baselineFeedbackAccuracy: readOptionalNumber(obj, 'baseline_feedback_accuracy', what),
     testCount: readNumber(obj, 'test_count', what),
     feedbackCount: readNumber(obj, 'feedback_count', what),

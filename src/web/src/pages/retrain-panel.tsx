@@ -13,7 +13,7 @@ function DecisionTable({ decisions }: { decisions: readonly GateDecision[] }) {
   return (
     <div class="table-scroll">
       <table class="table" data-testid="gate-decisions">
-        <caption>Gate decisions (test split: not worse; corrected scans: better)</caption>
+        <caption>Gate decisions (test split: not worse; held-out corrected scans: better)</caption>
         <thead>
           <tr>
             <th scope="col">Candidate</th>
@@ -22,7 +22,7 @@ function DecisionTable({ decisions }: { decisions: readonly GateDecision[] }) {
               Test split
             </th>
             <th scope="col" class="num">
-              Corrected scans
+              Held-out corrected scans
             </th>
             <th scope="col">Against</th>
             <th scope="col">When</th>
