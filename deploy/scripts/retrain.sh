@@ -23,6 +23,8 @@ SPORTSCAN="${SPORTSCAN:-node dist/cli/main.js}"
 
 set -- retrain --data "$DATASET_DIR" --split-file "$SPLIT_FILE" --allow-no-feedback --json
 [ -n "${RETRAIN_SINCE:-}" ] && set -- "$@" --since "$RETRAIN_SINCE"
+# another pipeline YAML (e.g. pipelines/from-scratch.yaml) instead of the bundled transfer-learning one
+[ -n "${PIPELINE_FILE:-}" ] && set -- "$@" --pipeline "$PIPELINE_FILE"
 [ -n "${MODEL_NAME:-}" ] && set -- "$@" --model-name "$MODEL_NAME"
 # the largest test accuracy drop still counted as "not worse" (evaluation noise on a small test set)
 [ -n "${GATE_TOLERANCE:-}" ] && set -- "$@" --tolerance "$GATE_TOLERANCE"

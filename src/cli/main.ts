@@ -9,6 +9,7 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
   () => import('./commands/pipeline.js'),
   // after pipeline.js: adds `render` to its `pipeline` group
   () => import('./commands/pipeline-render.js'),
+  () => import('./commands/pipeline-params.js'), // after pipeline.js, like render
   () => import('./commands/data.js'),
   () => import('./commands/data-feedback.js'), // after data.js: adds `export-feedback` to its `data` group
   () => import('./commands/retrain.js'),

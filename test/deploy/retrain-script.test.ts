@@ -158,8 +158,9 @@ describe('deploy/scripts/retrain.sh with the real CLI', () => {
       SPORTSCAN_BUNDLED_MODEL: path.join(tmpDir, 'no-bundled-model'),
       SPORTSCAN_CODE_VERSION: 'test',
       LOG_LEVEL: 'warn',
+      PIPELINE_FILE: repoPath('pipelines/from-scratch.yaml'),
       PIPELINE_SET:
-        'architecture=seed-cnn imageSize=8 epochs=1 batchSize=4 earlyStoppingPatience=0 testViews=full',
+        'architecture=seed-cnn imageSize=8 epochs=1 train.batchSize=4 train.earlyStoppingPatience=0 testViews=full',
     })
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(await readFile(path.join(home, 'gate-report.json'), 'utf8')) as {

@@ -10,6 +10,7 @@ import { getModel } from '../../src/registry/index.js'
 
 const CLASSES = ['basketball', 'golf_ball', 'tennis_ball'] as const
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const FROM_SCRATCH_PIPELINE = path.join(repoRoot, 'pipelines/from-scratch.yaml')
 const defaultDataset = path.resolve(repoRoot, '../shared/datasets/sports-balls')
 
 /**
@@ -123,12 +124,13 @@ describe('the review and retraining loop', () => {
       serving: { ...api.config.serving, bundledModelDir: bundled },
       holdoutFraction: 0.3,
       holdoutSeed: 7,
+      pipelineFile: FROM_SCRATCH_PIPELINE,
       overrides: [
         'architecture=seed-cnn',
         'epochs=1',
         'imageSize=16',
-        'batchSize=8',
-        'earlyStoppingPatience=0',
+        'train.batchSize=8',
+        'train.earlyStoppingPatience=0',
       ],
       onProgress: (line) => lines.push(line),
     })

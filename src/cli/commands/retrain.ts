@@ -10,6 +10,7 @@ interface RetrainCliOptions {
   data?: string
   allowNoFeedback?: boolean
   splitFile?: string
+  pipeline?: string
   set: string[]
   modelName?: string
   tolerance?: number
@@ -38,6 +39,7 @@ export function register(program: Command, getContext: () => CliContext): void {
       'with no corrected scan, retrain on the base dataset alone (test split decides)',
     )
     .option('--split-file <file>', 'fixed split file (default: SPORTSCAN_RETRAIN_SPLIT)')
+    .option('--pipeline <file>', 'pipeline YAML that trains the candidate (default: the bundled one)')
     .option('--set <key=value>', 'pipeline param override, e.g. --set epochs=5 (repeatable)', collect, [])
     .option('--model-name <name>', 'registry name of the model (default: SPORTSCAN_MODEL_NAME)')
     .option('--tolerance <fraction>', 'largest test accuracy drop counted as not worse (0..1)', parseFraction)
@@ -69,6 +71,7 @@ export function register(program: Command, getContext: () => CliContext): void {
           holdoutSeed: ctx.config.retrain.holdoutSeed,
           allowNoFeedback: options.allowNoFeedback === true,
           onProgress: print,
+          ...(options.pipeline ? { pipelineFile: options.pipeline } : {}),
           ...(options.since ? { since: options.since } : {}),
           ...(options.base ? { baseVersion: options.base } : {}),
           ...(options.data ? { baseDir: options.data } : {}),

@@ -83,17 +83,15 @@ describe('serving runtime (config.serving.runtime)', () => {
   })
 
   test('auto falls back to TF.js when the model cannot be exported; onnx refuses it', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-reshape-'))
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-permute-'))
     const home = await mkdtemp(path.join(os.tmpdir(), 'sportscan-runtime-home-'))
     try {
       await initBackend()
-      // Reshape has no ONNX converter (yet): a real artifact only TF.js can serve.
+      // Permute has no ONNX converter: a real artifact only TF.js can serve.
       const model = tf.sequential({
         layers: [
-          tf.layers.reshape({
-            targetShape: [TINY_SIZE * TINY_SIZE * 3],
-            inputShape: [TINY_SIZE, TINY_SIZE, 3],
-          }),
+          tf.layers.permute({ dims: [2, 1, 3], inputShape: [TINY_SIZE, TINY_SIZE, 3] }),
+          tf.layers.flatten(),
           tf.layers.dense({ units: 2, activation: 'softmax' }),
         ],
       })

@@ -52,11 +52,12 @@ describe('the backbone catalogue', () => {
       expect(layer.trainable).toBe(false)
       const scaled = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor })
       const pixels = [0, 0.25, 0.5, 1]
+      // a 32x32 image whose pixels cycle through those grey levels
       const x = tf.tensor4d(
-        pixels.flatMap((p) => [p, p, p]),
-        [1, 2, 2, 3],
+        Array.from({ length: 32 * 32 * 3 }, (_, i) => pixels[Math.floor(i / 3) % pixels.length]!),
+        [1, 32, 32, 3],
       )
-      const got = Array.from((scaled.predict(x) as tf.Tensor).dataSync())
+      const got = Array.from((scaled.predict(x) as tf.Tensor).dataSync()).slice(0, pixels.length * 3)
       got.forEach((v, i) => expect(v, `${id} pixel ${i}`).toBeCloseTo(map(pixels[Math.floor(i / 3)]!), 5))
       model.dispose()
     }
