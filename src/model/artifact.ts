@@ -25,6 +25,8 @@ export const ARTIFACT_FILES = {
   metadata: 'metadata.json',
   confusionMatrix: 'confusion-matrix.png',
   learningCurves: 'learning-curves.png',
+  /** The integer steps of a backbone's weights as its quantised source file stored them (see WeightSteps). */
+  quantization: 'quantization.json',
 } as const
 
 export interface ModelMetadata {
@@ -59,8 +61,13 @@ export interface ArtifactSidecar {
   views: readonly TestTimeView[]
   /** calibration.json's temperatures for other view presets (empty when it has none). */
   viewTemperatures: ViewTemperatures
+  /** The int8 ONNX twin's own temperatures (calibration.json `int8`), when it has been calibrated. */
+  int8?: { temperature: number; viewTemperatures: ViewTemperatures }
   metadata?: ModelMetadata
 }
+
+/** Which numbers the ONNX model computes in: the float export or its int8 twin (model.int8.onnx). */
+export type Precision = 'fp32' | 'int8'
 
 /**
  * Writes a model artifact folder: TF.js layers-format `model.json` + `weights.bin` (through a custom
@@ -204,6 +211,7 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
   const inputScaling = parseInputScaling(preprocess.inputScaling)
   let temperature = 1
   let viewTemperatures: ViewTemperatures = {}
+  let int8: ArtifactSidecar['int8']
   if (calibration !== undefined) {
     if (
       !isRecord(calibration) ||
@@ -229,6 +237,13 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
       )
     }
     viewTemperatures = byTestViews as ViewTemperatures
+    int8 = parseTemperatures(calibration.int8)
+    if (calibration.int8 !== undefined && !int8) {
+      throw new ModelArtifactError(
+        dir,
+        `${ARTIFACT_FILES.calibration} int8 must be {temperature, byTestViews}`,
+      )
+    }
   }
   const viewsProblem = views === undefined ? undefined : checkViews(views)
   if (viewsProblem) throw new ModelArtifactError(dir, `${ARTIFACT_FILES.views} ${viewsProblem}`)
@@ -243,6 +258,7 @@ export async function readArtifactSidecar(dir: string): Promise<ArtifactSidecar>
     viewTemperatures,
     views:
       views === undefined ? FULL_VIEW : (views as TestTimeView[]).map(({ crop, flip }) => ({ crop, flip })),
+    ...(int8 ? { int8 } : {}),
   }
   if (metadata !== undefined) {
     if (
@@ -265,14 +281,43 @@ export function resolveServedViews(
   dir: string,
   sidecar: ArtifactSidecar,
   preset: TestViewPreset | 'model' | undefined,
+  precision: Precision = 'fp32',
 ): { views: readonly TestTimeView[]; temperature: number } {
-  const chosen = selectViews(sidecar, preset)
+  if (precision === 'int8' && !sidecar.int8) {
+    throw new ModelArtifactError(dir, 'has no calibrated int8 model (model.int8.onnx, calibration.json int8)')
+  }
+  const own = precision === 'int8' && sidecar.int8 ? { views: sidecar.views, ...sidecar.int8 } : sidecar
+  const chosen = selectViews(own, preset)
   if (chosen) return chosen
-  const known = ['model', ...Object.keys(sidecar.viewTemperatures)].join(', ')
+  const known = ['model', ...Object.keys(own.viewTemperatures)].join(', ')
   throw new ModelArtifactError(
     dir,
     `has no temperature for test views "${String(preset)}" (it can serve: ${known}); a retrain calibrates every preset`,
   )
+}
+
+/** Adds the int8 twin's temperatures to an artifact's calibration.json (the float ones stay as they are). */
+export async function writeInt8Calibration(
+  dir: string,
+  int8: { temperature: number; byTestViews: ViewTemperatures },
+): Promise<void> {
+  const current = await readJson(dir, ARTIFACT_FILES.calibration, true)
+  const base = isRecord(current) ? current : { temperature: 1 }
+  await writeJson(path.join(dir, ARTIFACT_FILES.calibration), { ...base, int8 })
+}
+
+function parseTemperatures(value: unknown): ArtifactSidecar['int8'] {
+  if (!isRecord(value) || typeof value.temperature !== 'number' || !(value.temperature > 0)) return undefined
+  const by = value.byTestViews ?? {}
+  if (
+    !isRecord(by) ||
+    !Object.entries(by).every(
+      ([name, t]) => Object.hasOwn(TEST_VIEW_PRESETS, name) && typeof t === 'number' && t > 0,
+    )
+  ) {
+    return undefined
+  }
+  return { temperature: value.temperature, viewTemperatures: by as ViewTemperatures }
 }
 
 function outputUnits(model: tf.LayersModel): number | undefined {

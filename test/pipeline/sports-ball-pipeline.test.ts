@@ -70,9 +70,15 @@ describe('the sports-ball pipelines', () => {
       ['split', 'succeeded'],
       ['train', 'succeeded'],
       ['evaluate', 'succeeded'],
+      ['quantize', 'succeeded'],
       ['register', 'succeeded'],
     ])
     expect(first.metrics).toMatchObject({ n: 3, subset: 'test', testViews: 'centre-flip' })
+    // The int8 twin is scored on the same photos, with its own temperature fitted on validation.
+    const int8 = (first.metrics as { int8: Record<string, unknown> }).int8
+    expect(int8).toMatchObject({ accuracy: expect.any(Number), temperature: expect.any(Number) })
+    expect(int8.agreementWithFp32).toBeGreaterThanOrEqual(0)
+    expect(int8.agreementWithFp32).toBeLessThanOrEqual(1)
     expect((first.metrics as { accuracyFullView: unknown }).accuracyFullView).toEqual(expect.any(Number))
 
     const model = await getModel(database.handle.db, 'sports-ball-cnn@staging')
@@ -93,7 +99,9 @@ describe('the sports-ball pipelines', () => {
         'labels.json',
         'learning-curves.png',
         'metrics.json',
+        'model.int8.onnx',
         'model.json',
+        'model.onnx',
         'preprocess.json',
         'views.json',
         'weights.bin',
@@ -107,6 +115,8 @@ describe('the sports-ball pipelines', () => {
     const calibration = JSON.parse(await readFile(path.join(model.artifactPath, 'calibration.json'), 'utf8'))
     expect(Object.keys(calibration.byTestViews).sort()).toEqual(Object.keys(TEST_VIEW_PRESETS).sort())
     expect(calibration.temperature).toBe(calibration.byTestViews['centre-flip'])
+    expect(Object.keys(calibration.int8.byTestViews).sort()).toEqual(Object.keys(TEST_VIEW_PRESETS).sort())
+    expect(calibration.int8.temperature).toBe(calibration.int8.byTestViews['centre-flip'])
     expect(
       Object.keys((first.metrics as { validationByTestViews: object }).validationByTestViews).sort(),
     ).toEqual(Object.keys(TEST_VIEW_PRESETS).sort())
@@ -116,7 +126,14 @@ describe('the sports-ball pipelines', () => {
     })
 
     const second = await runPipeline(await load(), services)
-    expect(second.steps.map((s) => s.status)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached'])
+    expect(second.steps.map((s) => s.status)).toEqual([
+      'cached',
+      'cached',
+      'cached',
+      'cached',
+      'cached',
+      'cached',
+    ])
     expect(second.metrics).toEqual(first.metrics)
     expect((await getModel(database.handle.db, 'sports-ball-cnn')).ref).toBe('sports-ball-cnn@1')
   })

@@ -4,7 +4,7 @@ import { SPATIAL_LAYER_CONVERTERS } from './convert-spatial-layers.js'
 import { UnsupportedLayerError, UnsupportedModelError, UnsupportedOpsetError } from './errors.js'
 import { GraphBuilder } from './graph-builder.js'
 import type { LayerConverter, TensorRef } from './layer-context.js'
-import { encodeOnnxModel } from './onnx-model.js'
+import { encodeOnnxModel, type OnnxModel } from './onnx-model.js'
 
 export interface ExportOnnxOptions {
   /** ONNX opset of the default domain; default 13 (Softmax on one axis; Triton/KServe runtimes all load it). */
@@ -39,6 +39,11 @@ export function listExportableLayers(): string[] {
  * Throws UnsupportedLayerError naming the first layer it cannot translate.
  */
 export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {}): Uint8Array {
+  return encodeOnnxModel(buildOnnxModel(model, options))
+}
+
+/** The exported graph as data, before encoding: what the int8 quantiser rewrites. */
+export function buildOnnxModel(model: tf.LayersModel, options: ExportOnnxOptions = {}): OnnxModel {
   const opset = options.opset ?? DEFAULT_OPSET
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new UnsupportedOpsetError(opset, MIN_OPSET, MAX_OPSET)
@@ -81,7 +86,7 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
   })
 
   const [, height, width, channels] = input.shape
-  return encodeOnnxModel({
+  return {
     irVersion: irVersionFor(opset),
     opset,
     producerName: 'sportscan',
@@ -95,7 +100,7 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
       outputs: [{ name: ONNX_OUTPUT_NAME, shape: [batchDim, output.shape[1]] }],
     },
     metadata: options.metadata,
-  })
+  }
 }
 
 /**

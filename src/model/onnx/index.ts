@@ -17,6 +17,7 @@ export {
 export {
   loadOnnxClassifier,
   ONNX_MODEL_FILE,
+  ONNX_INT8_MODEL_FILE,
   type LoadOnnxClassifierOptions,
 } from './load-onnx-classifier.js'
 export {
@@ -26,3 +27,13 @@ export {
   UnsupportedModelError,
   UnsupportedOpsetError,
 } from './errors.js'
+export {
+  writeInt8OnnxForArtifact,
+  calibrateRanges,
+  activationsToQuantize,
+  quantizeQdq,
+  type WriteInt8OnnxOptions,
+  type TensorRange,
+  type WeightQuantization,
+} from './quantize/index.js'
+export { buildOnnxModel } from './export-onnx.js'

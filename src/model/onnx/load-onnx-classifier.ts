@@ -3,15 +3,22 @@ import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { CHANNELS } from '../../data/index.js'
 import type { Logger } from '../../log/index.js'
-import { readArtifactSidecar, resolveServedViews } from '../artifact.js'
+import { readArtifactSidecar, resolveServedViews, type Precision } from '../artifact.js'
 import { scaleProbabilities } from '../calibration.js'
 import type { Classifier } from '../classifier.js'
 import { ModelInputError } from '../errors.js'
-import { isFullViewOnly, withTestTimeViews, type TestViewPreset } from '../test-time-views.js'
+import {
+  isFullViewOnly,
+  TEST_VIEW_PRESETS,
+  withTestTimeViews,
+  type TestViewPreset,
+} from '../test-time-views.js'
 import { OnnxInferenceError, OnnxModelError } from './errors.js'
 
 /** The ONNX file inside an artifact folder (written by `ensureOnnx` or `sportscan models export`). */
 export const ONNX_MODEL_FILE = 'model.onnx'
+/** Its int8 twin (QDQ: int8 weights, uint8 activations calibrated on training photos), written by the pipeline. */
+export const ONNX_INT8_MODEL_FILE = 'model.int8.onnx'
 
 export interface LoadOnnxClassifierOptions {
   /** ONNX Runtime intra-op threads (default 1: one core per session, so a worker pool can use the rest). */
@@ -23,8 +30,15 @@ export interface LoadOnnxClassifierOptions {
   isSpinning?: boolean
   /** Answer with this view preset instead of the model's own views (it must be calibrated for it). */
   testViews?: TestViewPreset | 'model'
-  /** The .onnx file; default `<dir>/model.onnx`. */
+  /** The .onnx file; default `<dir>/model.onnx`, or `<dir>/model.int8.onnx` for int8. */
   file?: string
+  /** `int8` answers with the int8 twin's own temperatures (calibration.json `int8`); default fp32. */
+  precision?: Precision
+  /**
+   * Raw probabilities (temperature 1) through `testViews`' views, even for a twin not calibrated yet: what
+   * fitting its temperature needs.
+   */
+  isUncalibrated?: boolean
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
   ref?: string
   log?: Logger
@@ -39,8 +53,17 @@ export async function loadOnnxClassifier(
   options: LoadOnnxClassifierOptions = {},
 ): Promise<Classifier> {
   const sidecar = await readArtifactSidecar(dir)
-  const served = resolveServedViews(dir, sidecar, options.testViews)
-  const file = options.file ?? path.join(dir, ONNX_MODEL_FILE)
+  const precision = options.precision ?? 'fp32'
+  const served = options.isUncalibrated
+    ? {
+        views:
+          options.testViews === undefined || options.testViews === 'model'
+            ? sidecar.views
+            : TEST_VIEW_PRESETS[options.testViews],
+        temperature: 1,
+      }
+    : resolveServedViews(dir, sidecar, options.testViews, precision)
+  const file = options.file ?? path.join(dir, precision === 'int8' ? ONNX_INT8_MODEL_FILE : ONNX_MODEL_FILE)
   const bytes = await readFile(file).catch((err: unknown) => {
     throw new OnnxModelError(file, 'cannot read the file', err)
   })
@@ -85,6 +108,7 @@ export async function loadOnnxClassifier(
       size,
       temperature: served.temperature,
       views: served.views.length,
+      precision,
       intraOpThreads,
     },
     'ONNX classifier loaded',

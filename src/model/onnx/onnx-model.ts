@@ -21,11 +21,17 @@ export interface OnnxNode {
 export type OnnxTensor =
   | { name: string; dims: readonly number[]; dataType: 'float'; data: Float32Array }
   | { name: string; dims: readonly number[]; dataType: 'int64'; data: readonly number[] }
+  | { name: string; dims: readonly number[]; dataType: 'uint8'; data: Uint8Array }
+  | { name: string; dims: readonly number[]; dataType: 'int8'; data: Int8Array }
+  | { name: string; dims: readonly number[]; dataType: 'int32'; data: Int32Array }
 
-/** A graph input or output: float tensor; string dimensions are symbolic (the dynamic batch). */
+/**
+ * A graph input or output: float tensor; string dimensions are symbolic (the dynamic batch). Without a shape
+ * the type alone is declared (intermediate tensors exposed for calibration).
+ */
 export interface OnnxValueInfo {
   name: string
-  shape: ReadonlyArray<number | string>
+  shape?: ReadonlyArray<number | string>
 }
 
 export interface OnnxGraph {
@@ -46,7 +52,7 @@ export interface OnnxModel {
   metadata?: Readonly<Record<string, string>>
 }
 
-const DATA_TYPE = { float: 1, int64: 7 } as const
+const DATA_TYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const
 const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, ints: 7 } as const
 
 /** Serialises a model to the bytes of a `.onnx` file. */
@@ -104,16 +110,34 @@ function writeTensor(w: ProtobufWriter, tensor: OnnxTensor): void {
   w.int(2, DATA_TYPE[tensor.dataType])
   w.string(8, tensor.name)
   // raw_data is little-endian whatever the host; written through a DataView for that reason.
-  if (tensor.dataType === 'float') {
-    const bytes = new Uint8Array(tensor.data.length * 4)
-    const view = new DataView(bytes.buffer)
-    tensor.data.forEach((v, i) => view.setFloat32(i * 4, v, true))
-    w.bytes(9, bytes)
-  } else {
-    const bytes = new Uint8Array(tensor.data.length * 8)
-    const view = new DataView(bytes.buffer)
-    tensor.data.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true))
-    w.bytes(9, bytes)
+  switch (tensor.dataType) {
+    case 'float': {
+      const bytes = new Uint8Array(tensor.data.length * 4)
+      const view = new DataView(bytes.buffer)
+      tensor.data.forEach((v, i) => view.setFloat32(i * 4, v, true))
+      w.bytes(9, bytes)
+      break
+    }
+    case 'int64': {
+      const bytes = new Uint8Array(tensor.data.length * 8)
+      const view = new DataView(bytes.buffer)
+      tensor.data.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true))
+      w.bytes(9, bytes)
+      break
+    }
+    case 'int32': {
+      const bytes = new Uint8Array(tensor.data.length * 4)
+      const view = new DataView(bytes.buffer)
+      tensor.data.forEach((v, i) => view.setInt32(i * 4, v, true))
+      w.bytes(9, bytes)
+      break
+    }
+    case 'uint8':
+      w.bytes(9, tensor.data)
+      break
+    case 'int8':
+      w.bytes(9, new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength))
+      break
   }
 }
 
@@ -123,8 +147,10 @@ function writeValueInfo(w: ProtobufWriter, value: OnnxValueInfo): void {
   w.message(2, (type) =>
     type.message(1, (tensor) => {
       tensor.int(1, DATA_TYPE.float)
+      const dims = value.shape
+      if (dims === undefined) return
       tensor.message(2, (shape) => {
-        for (const dim of value.shape) {
+        for (const dim of dims) {
           shape.message(1, (d) => (typeof dim === 'number' ? d.int(1, dim) : d.string(2, dim)))
         }
       })

@@ -13,6 +13,8 @@ export interface OpContext {
   symbolic(index: number): tf.SymbolicTensor | undefined
   /** A unique, TF.js-safe layer name derived from the op's output tensor. */
   name(suffix?: string): string
+  /** Notes the integer steps of a layer's quantised weights, so an int8 export can keep them. */
+  keepWeightSteps(layer: string, kind: 'conv' | 'depthwise', weights: TfliteTensor): void
 }
 
 export type OpConverter = (ctx: OpContext) => tf.SymbolicTensor
@@ -88,6 +90,8 @@ const conv2d: OpConverter = (ctx) => {
   // TFLite keeps [out, h, w, in]; TF.js wants [h, w, in, out].
   const kernel = transpose(dequantize(w), [out, kh, kw, inC], [1, 2, 3, 0])
   const b = bias(ctx, out)
+  const name = opName(ctx, o.activation)
+  ctx.keepWeightSteps(name, 'conv', w)
   const layer = tf.layers.conv2d({
     filters: out,
     kernelSize: [kh, kw],
@@ -96,7 +100,7 @@ const conv2d: OpConverter = (ctx) => {
     padding: o.padding,
     useBias: b !== undefined,
     weights: b ? [kernel, b] : [kernel],
-    name: opName(ctx, o.activation),
+    name,
   })
   return activate(ctx, apply(layer, input(ctx)), o.activation)
 }
@@ -112,6 +116,8 @@ const depthwiseConv2d: OpConverter = (ctx) => {
   // [1, h, w, in * m] and TF.js's [h, w, in, m] share one row-major order.
   const kernel = tf.tensor4d(dequantize(w), [kh, kw, inC, multiplier])
   const b = bias(ctx, channels)
+  const name = opName(ctx, o.activation)
+  ctx.keepWeightSteps(name, 'depthwise', w)
   const layer = tf.layers.depthwiseConv2d({
     kernelSize: [kh, kw],
     depthMultiplier: multiplier,
@@ -120,7 +126,7 @@ const depthwiseConv2d: OpConverter = (ctx) => {
     padding: o.padding,
     useBias: b !== undefined,
     weights: b ? [kernel, b] : [kernel],
-    name: opName(ctx, o.activation),
+    name,
   })
   return activate(ctx, apply(layer, x), o.activation)
 }

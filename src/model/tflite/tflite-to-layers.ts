@@ -21,6 +21,18 @@ export interface ImportedTflite {
    * scale and zero point (undefined for a float input: the file does not say).
    */
   inputScaling?: InputScaling
+  /** The integer steps of every quantised conv weight, by layer name (see WeightSteps). */
+  weightSteps: Map<string, WeightSteps>
+}
+
+/**
+ * A conv layer's weights as the file stored them, in int8 terms: real = scale[c] * (q - zeroPoint[c]) per
+ * output channel, or one entry for the whole tensor (uint8 files are shifted by 128 into int8 range).
+ */
+export interface WeightSteps {
+  kind: 'conv' | 'depthwise'
+  scale: number[]
+  zeroPoint: number[]
 }
 
 /**
@@ -58,6 +70,7 @@ export function tfliteToLayers(graph: TfliteGraph, options: TfliteToLayersOption
     used.add(name)
     return name
   }
+  const weightSteps = new Map<string, WeightSteps>()
   const input = tf.input({ shape: [size, size, 3], name: unique('input') })
   symbolic.set(inputTensor.index, input)
 
@@ -74,6 +87,16 @@ export function tfliteToLayers(graph: TfliteGraph, options: TfliteToLayersOption
       tensors: graph.tensors,
       symbolic: (index) => symbolic.get(index),
       name: (suffix) => unique(suffix ? `${outName}/${suffix}` : outName),
+      keepWeightSteps: (layer, kind, weights) => {
+        const q = weights.quantization
+        if (!q || (weights.type !== 'UINT8' && weights.type !== 'INT8')) return
+        const shift = weights.type === 'UINT8' ? 128 : 0
+        weightSteps.set(layer, {
+          kind,
+          scale: Array.from(q.scale),
+          zeroPoint: q.zeroPoint.map((z) => z - shift),
+        })
+      },
     }
     if (op.outputs.length !== 1)
       throw new TfliteUnsupportedOpError(source, op.op, `has ${op.outputs.length} outputs`)
@@ -89,7 +112,7 @@ export function tfliteToLayers(graph: TfliteGraph, options: TfliteToLayersOption
     outputs: outputs.length === 1 ? outputs[0]! : outputs,
     name: 'tflite',
   })
-  return { model, nativeInputSize: h, inputScaling: inputScalingOf(graph, source) }
+  return { model, nativeInputSize: h, inputScaling: inputScalingOf(graph, source), weightSteps }
 }
 
 /**

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { InputScaling } from '../../data/index.js'
 import { readLayersModelArtifacts } from '../artifact.js'
 import { BackboneError } from '../errors.js'
-import { readTflite, tfliteToLayers, type ImportedTflite } from '../tflite/index.js'
+import { readTflite, tfliteToLayers, type ImportedTflite, type WeightSteps } from '../tflite/index.js'
 import { catalogEntry, catalogFile, isCatalogBackbone, type CatalogEntry } from './backbone-catalog.js'
 import { withInputScaling } from './input-scaling-layer.js'
 
@@ -28,6 +28,8 @@ export interface LoadedBackbone {
   credit?: string
   /** Catalogued backbones: default feature node and fine-tuning cut. */
   defaults?: Pick<CatalogEntry, 'featureNode' | 'fineTuneFrom'>
+  /** A quantised TFLite file's weight steps by layer name, for an int8 export that keeps them. */
+  weightSteps: ReadonlyMap<string, WeightSteps>
 }
 
 interface KerasLayerJson {
@@ -55,10 +57,12 @@ export async function loadBackbone(source: string, options: LoadBackboneOptions)
   const file = entry ? catalogFile(entry) : source
   const isTflite = entry ? entry.format === 'tflite' : /\.tflite$/i.test(source)
   let raw: tf.LayersModel
+  let weightSteps: ReadonlyMap<string, WeightSteps> = new Map()
   let scaling: InputScaling | undefined = entry?.inputScaling ?? options.inputScaling
   if (isTflite) {
     const imported = await importTflite(source, file, options.inputSize)
     raw = imported.model
+    weightSteps = imported.weightSteps
     if (imported.inputScaling && !entry) scaling = options.inputScaling ?? imported.inputScaling
     if (!scaling) {
       throw new BackboneError(
@@ -76,6 +80,7 @@ export async function loadBackbone(source: string, options: LoadBackboneOptions)
     format: isTflite ? 'tflite' : 'layers',
     credit: entry?.credit,
     defaults: entry ? { featureNode: entry.featureNode, fineTuneFrom: entry.fineTuneFrom } : undefined,
+    weightSteps,
   }
 }
 

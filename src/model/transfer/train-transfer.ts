@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { InputScaling } from '../../data/index.js'
 import type { Logger } from '../../log/index.js'
+import type { WeightSteps } from '../tflite/index.js'
 import { ModelInputError } from '../errors.js'
 import {
   trainModel,
@@ -75,6 +76,11 @@ export interface TransferResult extends TrainResult {
   featureSeconds: number
   runtime: 'onnxruntime' | 'tfjs'
   credit?: string
+  /**
+   * Weight steps of the quantised source file for the layers that did not train (all of them without fine-tuning):
+   * an int8 export keeps them instead of rounding anew.
+   */
+  keptWeightSteps: Record<string, WeightSteps>
   /** The fine-tuning stage, when it ran: its cut, epochs and result. */
   fineTune?: { from: string; trainableWeights: number; isKept: boolean } & TrainResult
 }
@@ -201,9 +207,14 @@ export async function trainTransfer(options: TransferOptions): Promise<TransferR
     tf.dispose(headOnly)
     fineTune = { from: cut!, trainableWeights: trainable, isKept, ...result }
   }
+  const trained = new Set(fineTune?.isKept ? split!.tail.layers.map((l) => l.name) : [])
+  const keptWeightSteps = Object.fromEntries(
+    [...backbone.weightSteps].filter(([layer]) => !trained.has(layer)),
+  )
   return {
     ...headResult,
     model: composeClassifier(extractor, head),
+    keptWeightSteps,
     featureSize,
     featureNodes,
     inputScaling: backbone.inputScaling,

@@ -131,7 +131,7 @@ export const evaluateStep = defineStep({
         scored.labels,
         { title: `Confusion matrix (${ctx.params.subset}, n=${scored.n})` },
       )
-      for (const file of [ARTIFACT_FILES.learningCurves, 'history.json']) {
+      for (const file of [ARTIFACT_FILES.learningCurves, 'history.json', ARTIFACT_FILES.quantization]) {
         await copyFile(path.join(trainedDir, file), path.join(modelDir, file)).catch((err: unknown) => {
           if ((err as { code?: unknown }).code !== 'ENOENT') throw err
         })

@@ -159,6 +159,10 @@ export const transferStep = defineStep({
           : `${p.backbone}: head learning curves`,
       })
       await writeFile(path.join(modelDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`)
+      if (Object.keys(result.keptWeightSteps).length > 0) {
+        const quantization = { source: p.backbone, weights: result.keptWeightSteps }
+        await writeFile(path.join(modelDir, ARTIFACT_FILES.quantization), `${JSON.stringify(quantization)}\n`)
+      }
       const fineTuneSeconds = result.fineTune?.seconds ?? 0
       ctx.progress(
         `features ${result.featureSeconds.toFixed(1)} s on ${result.runtime}, head ${result.seconds.toFixed(1)} s (best epoch ${result.bestEpoch})` +

@@ -225,6 +225,19 @@ describe('tfliteToLayers', () => {
     expect(diff).toBeLessThan(1e-5)
   })
 
+  test("keeps the quantised weights' own steps by layer, so an int8 export reuses the file's integers", () => {
+    const { model, weightSteps } = tfliteToLayers(readTflite(tiny()), { source: 'tiny.tflite' })
+    const steps = [...weightSteps]
+    // the stem and pointwise convolutions and the depthwise one; the float dense head has none
+    expect(steps.map(([, s]) => s.kind).sort()).toEqual(['conv', 'conv', 'depthwise'])
+    for (const [layer] of steps) expect(() => model.getLayer(layer)).not.toThrow()
+    const depthwise = steps.find(([, s]) => s.kind === 'depthwise')![1]
+    depthwise.scale.forEach((v, c) => expect(v).toBeCloseTo(dwScales[c]!, 7))
+    expect(depthwise.zeroPoint.every((z) => z === 0)).toBe(true)
+    const pointwise = steps.filter(([, s]) => s.kind === 'conv' && Math.abs(s.scale[0]! - 0.05) < 1e-7)
+    expect(pointwise).toHaveLength(1)
+  })
+
   test('rebuilds the graph for another input size (a global mean stays global)', () => {
     const { model } = tfliteToLayers(readTflite(tiny()), { source: 'tiny.tflite', inputSize: 10 })
     expect(model.inputs[0]!.shape).toEqual([null, 10, 10, 3])
