@@ -63,8 +63,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       batchLimit: num('SPORTSCAN_BATCH_LIMIT', 32),
       storeImages: bool('STORE_IMAGES', false),
       runtime: env.SPORTSCAN_RUNTIME || 'auto',
-      inferenceThreads: num('SPORTSCAN_INFERENCE_THREADS', 2),
-      inferenceWorkers: num('SPORTSCAN_INFERENCE_WORKERS', 0),
+      precision: env.SPORTSCAN_PRECISION || 'auto',
+      // Two cores: one ONNX session per worker thread, one thread each, two batches in flight; the event loop,
+      // sharp and PostgreSQL share what is left (bench:serve; the README has the figures).
+      inferenceThreads: num('SPORTSCAN_INFERENCE_THREADS', 1),
+      inferenceWorkers: num('SPORTSCAN_INFERENCE_WORKERS', 2),
       // Measured with bench:serve on 2 cores (MobileNetV2 transfer model): batches of up to 8 gathered for 2 ms
       // raise 8-connection throughput ~20% (efficiency 0.65 -> 0.8) for a few ms at one connection.
       batchWindowMs: num('SPORTSCAN_BATCH_WINDOW_MS', 2),

@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object(
         batchLimit: Type.Integer({ minimum: 1 }),
         storeImages: Type.Boolean(),
         runtime: Type.Union([Type.Literal('auto'), Type.Literal('onnx'), Type.Literal('tfjs')]),
+        /** ONNX precision: int8 (the model's calibrated int8 twin), fp32, or auto (int8 when the model ships one). */
+        precision: Type.Union([Type.Literal('auto'), Type.Literal('int8'), Type.Literal('fp32')]),
         /**
          * ONNX Runtime intra-op threads per session (TF.js wasm always runs on the main thread). ORT's run()
          * blocks its caller, so 2 threads halve the time the event loop waits on each image.

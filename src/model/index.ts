@@ -138,3 +138,11 @@ export {
   type ImportedTflite,
   type TfliteGraph,
 } from './tflite/index.js'
+export {
+  chooseRuntime,
+  loadServedModel,
+  servedOnnxFile,
+  type RuntimeChoice,
+  type ServedModelSpec,
+  type PrecisionChoice,
+} from './serve/index.js'

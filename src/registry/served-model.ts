@@ -6,7 +6,10 @@ import { AliasNotFoundError, ModelNotFoundError, NoServedModelError } from './er
 import { resolveModelRef } from './resolve-model.js'
 
 /** The slice of config.serving that decides which model answers and how. */
-export type ServingPolicy = Pick<Config['serving'], 'modelName' | 'bundledModelDir' | 'runtime' | 'testViews'>
+export type ServingPolicy = Pick<
+  Config['serving'],
+  'modelName' | 'bundledModelDir' | 'runtime' | 'precision' | 'testViews'
+>
 
 /**
  * A model and how it answers: what `serve` loads, what `sportscan evaluate` scores and what the retraining
@@ -22,6 +25,8 @@ export interface ServedModel {
   ref?: string
   origin: 'registry' | 'bundled' | 'folder'
   runtime: ServingPolicy['runtime']
+  /** int8 twin, float graph, or auto (int8 when shipped); model's chooseRuntime applies it. */
+  precision: ServingPolicy['precision']
   /** `model`: the artifact's own views and temperature; a preset: the temperature it was calibrated with. */
   testViews: ServingPolicy['testViews']
 }
@@ -38,7 +43,7 @@ export async function resolveServedModel(
   policy: ServingPolicy,
   choice: { model?: string } = {},
 ): Promise<ServedModel> {
-  const how = { runtime: policy.runtime, testViews: policy.testViews }
+  const how = { runtime: policy.runtime, precision: policy.precision, testViews: policy.testViews }
   if (choice.model !== undefined) {
     const inFolder = await servedModelInFolder(choice.model, policy)
     return inFolder ?? fromRegistry(await resolveModelRef(db, choice.model), how)
@@ -70,13 +75,14 @@ export async function servedModelInFolder(
     dir: resolved,
     origin: 'folder',
     runtime: policy.runtime,
+    precision: policy.precision,
     testViews: policy.testViews,
   }
 }
 
 function fromRegistry(
   resolved: Awaited<ReturnType<typeof resolveModelRef>>,
-  how: Pick<ServedModel, 'runtime' | 'testViews'>,
+  how: Pick<ServedModel, 'runtime' | 'precision' | 'testViews'>,
 ): ServedModel {
   return {
     key: `registry:${resolved.row.id}`,

@@ -23,6 +23,7 @@ function holderFor(handle: DatabaseHandle, bundledModelDir: string, log: Logger)
         modelName: SERVED_MODEL_NAME,
         bundledModelDir,
         runtime: 'tfjs',
+        precision: 'auto',
         testViews: 'model',
       }),
     load: (source) => loadClassifier(source.dir, { ref: source.ref, log }),
@@ -153,7 +154,14 @@ describe('model holder without a database', () => {
     const good = await writeTinyModel(path.join(tmpDir, 'good'))
     let dir = good
     const holder = new ModelHolder({
-      locate: async () => ({ key: dir, dir, origin: 'bundled', runtime: 'tfjs', testViews: 'model' }),
+      locate: async () => ({
+        key: dir,
+        dir,
+        origin: 'bundled',
+        runtime: 'tfjs',
+        precision: 'auto',
+        testViews: 'model',
+      }),
       load: (source) => loadClassifier(source.dir, { log }),
       log,
     })

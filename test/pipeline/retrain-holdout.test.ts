@@ -168,6 +168,7 @@ describe('retraining gate on held-out corrected scans', () => {
         modelName: 'sports-ball-cnn',
         bundledModelDir: path.join(tmpDir, 'none'),
         runtime: 'tfjs',
+        precision: 'auto',
         testViews: 'model',
       },
       holdoutFraction: 0.5,
@@ -175,13 +176,14 @@ describe('retraining gate on held-out corrected scans', () => {
       // Only the held-out scans may decide: the test split lets any drop pass.
       testTolerance: 1,
       // A vanishing learning rate: the candidate stays at its random initialisation, truly worse than production.
+      pipelineFile: path.resolve('pipelines/from-scratch.yaml'),
       overrides: [
         'architecture=seed-cnn',
         `imageSize=${SIZE}`,
         'epochs=1',
-        'batchSize=8',
-        'learningRate=0.000000001',
-        'earlyStoppingPatience=0',
+        'train.batchSize=8',
+        'train.learningRate=0.000000001',
+        'train.earlyStoppingPatience=0',
         'testViews=full',
       ],
     })

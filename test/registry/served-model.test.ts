@@ -15,6 +15,7 @@ describe.each(testDrivers)('resolveServedModel (%s)', (driver) => {
     modelName: 'balls',
     bundledModelDir,
     runtime: 'onnx',
+    precision: 'auto',
     testViews: 'centre',
   })
 
@@ -33,6 +34,7 @@ describe.each(testDrivers)('resolveServedModel (%s)', (driver) => {
       dir: bundled,
       origin: 'bundled',
       runtime: 'onnx',
+      precision: 'auto',
       testViews: 'centre',
     })
 
@@ -48,6 +50,7 @@ describe.each(testDrivers)('resolveServedModel (%s)', (driver) => {
       origin: 'registry',
       ref: 'balls@1',
       runtime: 'onnx',
+      precision: 'auto',
       testViews: 'centre',
     })
     expect(production.key).not.toBe((await resolveServedModel(db, policy(missing), { model: 'balls@2' })).key)
@@ -63,6 +66,7 @@ describe.each(testDrivers)('resolveServedModel (%s)', (driver) => {
       dir: bundled,
       origin: 'folder',
       runtime: 'onnx',
+      precision: 'auto',
       testViews: 'centre',
     })
     await expect(resolveServedModel(db, policy(missing), { model: 'balls@staging' })).rejects.toMatchObject({

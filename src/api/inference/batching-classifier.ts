@@ -4,6 +4,9 @@ import { MicroBatcher } from './micro-batcher.js'
 export interface BatchingOptions {
   maxBatchSize: number
   windowMs: number
+  /** Batches running at once: one per inference worker, so a pool is never idle while requests wait. */
+  maxInFlight?: number
+  onBatch?: (size: number, inFlight: number) => void
 }
 
 /**
@@ -16,6 +19,8 @@ export function withMicroBatching(classifier: Classifier, options: BatchingOptio
     run: (images) => classifier.predict(images),
     maxBatchSize: options.maxBatchSize,
     windowMs: options.windowMs,
+    maxInFlight: options.maxInFlight ?? 1,
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   })
   return {
     ref: classifier.ref,

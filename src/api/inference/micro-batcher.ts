@@ -12,6 +12,8 @@ export interface MicroBatcherOptions<I, O> {
   windowMs: number
   /** Batches allowed to run at once; further items queue (and so batch up) while these run. Default 1. */
   maxInFlight?: number
+  /** Called as each batch starts, with its size and the batches running (itself included): for metrics. */
+  onBatch?: (size: number, inFlight: number) => void
 }
 
 interface Pending<I, O> {
@@ -83,6 +85,7 @@ export class MicroBatcher<I, O> {
     while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxBatchSize)
       this.inFlight++
+      this.options.onBatch?.(batch.length, this.inFlight)
       void this.runBatch(batch).finally(() => {
         this.inFlight--
         // What queued meanwhile goes now: waiting longer would only add latency, the batch is already full

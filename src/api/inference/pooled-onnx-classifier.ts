@@ -2,11 +2,17 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import type { Logger } from '../../log/index.js'
-import { loadOnnxClassifier, type Classifier, type TestViewPreset } from '../../model/index.js'
+import {
+  loadOnnxClassifier,
+  type Classifier,
+  type Precision,
+  type TestViewPreset,
+} from '../../model/index.js'
 import type { OnnxWorkerTask } from './onnx-worker.js'
 
 export interface PooledOnnxOptions {
   file: string
+  precision: Precision
   ref?: string
   /** Worker threads, each with its own ORT session. */
   workers: number
@@ -30,6 +36,7 @@ export async function loadPooledOnnxClassifier(dir: string, options: PooledOnnxO
   const { testViews } = options
   const probe = await loadOnnxClassifier(dir, {
     file: options.file,
+    precision: options.precision,
     ref: options.ref,
     intraOpThreads: 1,
     testViews,
@@ -56,6 +63,7 @@ export async function loadPooledOnnxClassifier(dir: string, options: PooledOnnxO
       return pool.run({
         dir,
         file: options.file,
+        precision: options.precision,
         ref,
         intraOpThreads: options.intraOpThreads,
         testViews,

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander'
 import {
   evaluateDirectory,
   initBackend,
-  loadClassifier,
+  loadServedModel,
   TEST_VIEW_PRESETS,
   type DirectoryEvaluation,
   type TestViewPreset,
@@ -20,6 +20,7 @@ interface EvaluateOptions {
   json?: boolean
   out?: string
   testViews?: string
+  precision?: 'auto' | 'int8' | 'fp32'
 }
 
 export function register(program: Command, getContext: () => CliContext): void {
@@ -42,6 +43,13 @@ export function register(program: Command, getContext: () => CliContext): void {
         'answer through these views instead of SPORTSCAN_TEST_VIEWS',
       ).choices(Object.keys(TEST_VIEW_PRESETS)),
     )
+    .addOption(
+      new Option('--precision <p>', 'int8, fp32 or auto instead of SPORTSCAN_PRECISION').choices([
+        'auto',
+        'int8',
+        'fp32',
+      ]),
+    )
     .option('--json', 'print one JSON object')
     .option(
       '--out <dir>',
@@ -54,6 +62,7 @@ export function register(program: Command, getContext: () => CliContext): void {
       const policy = {
         ...ctx.config.serving,
         testViews: (options.testViews as TestViewPreset | undefined) ?? ctx.config.serving.testViews,
+        precision: options.precision ?? ctx.config.serving.precision,
       }
       const served =
         (options.model === undefined ? undefined : await servedModelInFolder(options.model, policy)) ??
@@ -63,12 +72,10 @@ export function register(program: Command, getContext: () => CliContext): void {
           options.model === undefined ? {} : { model: options.model },
         ))
       const backend = await initBackend({ log: ctx.log })
-      // TF.js whatever the serving runtime: test/api/inference/bundled-model-parity.test.ts holds ONNX Runtime to it.
-      const classifier = await loadClassifier(served.dir, {
-        log: ctx.log,
-        testViews: served.testViews,
-        ...(served.ref ? { ref: served.ref } : {}),
-      })
+      // The runtime and precision the server would use (model's chooseRuntime), so the figures are the served ones.
+      const { classifier, choice } = await loadServedModel(served, { home: ctx.config.home, log: ctx.log })
+      const how =
+        choice.runtime === 'onnx' ? { runtime: 'onnx', precision: choice.precision } : { runtime: 'tfjs' }
       const outDir =
         options.out ??
         path.join(
@@ -77,7 +84,7 @@ export function register(program: Command, getContext: () => CliContext): void {
           `${new Date().toISOString().replace(/[:.]/g, '-')}-${classifier.ref.replace(/[^\w.-]+/g, '_')}`,
         )
       ctx.log.info(
-        { model: classifier.ref, artifact: served.dir, origin: served.origin, backend },
+        { model: classifier.ref, artifact: served.dir, origin: served.origin, backend, ...how },
         'model loaded',
       )
       const bar = new SingleBar(
@@ -106,9 +113,10 @@ export function register(program: Command, getContext: () => CliContext): void {
         await classifier.dispose()
       }
       if (options.json) {
-        console.log(JSON.stringify(result))
+        console.log(JSON.stringify({ ...result, ...how }))
         return
       }
+      console.log(`runtime   ${how.runtime}${how.precision ? ` (${how.precision})` : ''}`)
       printReport(result, outDir, ctx.config.serving.threshold)
     })
 }

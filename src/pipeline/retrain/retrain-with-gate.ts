@@ -152,7 +152,7 @@ export async function retrainWithGate(options: RetrainOptions): Promise<RetrainR
   const ref = run.steps.find((s) => s.type === 'register')?.outputs.ref
   if (typeof ref !== 'string') throw new Error(`pipeline ${pipeline.name} registered no model`)
 
-  const gateData = { dataDir, splitFile, heldOutDir, log, ...(signal ? { signal } : {}) }
+  const gateData = { dataDir, splitFile, heldOutDir, home: options.home, log, ...(signal ? { signal } : {}) }
   const candidateModel = await resolveServedModel(db, serving, { model: ref })
   const baselineModel = await locateBaseline(db, serving)
   const candidate = await scoreModel(candidateModel, gateData)

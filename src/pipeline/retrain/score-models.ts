@@ -1,6 +1,6 @@
 import type { Database } from '../../db/index.js'
 import type { Logger } from '../../log/index.js'
-import { evaluateDirectory, initBackend, loadClassifier } from '../../model/index.js'
+import { evaluateDirectory, initBackend, loadServedModel } from '../../model/index.js'
 import {
   NoServedModelError,
   resolveServedModel,
@@ -23,22 +23,20 @@ export interface GateData {
   splitFile: string
   /** The held-out corrected scans, class per folder; undefined when none were held out. */
   heldOutDir: string | undefined
+  /** SportScan home (ONNX exports of registry models are cached there). */
+  home: string
   log: Logger
   signal?: AbortSignal
 }
 
 /**
  * Scores a model as it is served (same views and temperature, same preprocessing) on the fixed test split and
- * on the held-out corrected scans. It runs on TF.js whatever the serving runtime:
- * test/api/inference/bundled-model-parity.test.ts holds ONNX Runtime's answers to TF.js's within 1e-4.
+ * on the held-out corrected scans, through the runtime and precision the server would use (model's
+ * chooseRuntime): an int8 model is gated on its int8 answers.
  */
 export async function scoreModel(served: ServedModel, data: GateData): Promise<ScoredModel> {
   await initBackend({ log: data.log })
-  const classifier = await loadClassifier(served.dir, {
-    log: data.log,
-    testViews: served.testViews,
-    ...(served.ref ? { ref: served.ref } : {}),
-  })
+  const { classifier } = await loadServedModel(served, { home: data.home, log: data.log })
   try {
     const common = { log: data.log, ...(data.signal ? { signal: data.signal } : {}) }
     const test = await evaluateDirectory(classifier, {

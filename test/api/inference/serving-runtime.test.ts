@@ -101,7 +101,13 @@ describe('serving runtime (config.serving.runtime)', () => {
         preprocess: { size: TINY_SIZE, fit: 'stretch' },
       })
       model.dispose()
-      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const, testViews: 'model' as const }
+      const source = {
+        key: `dir:${dir}`,
+        dir,
+        origin: 'bundled' as const,
+        precision: 'auto' as const,
+        testViews: 'model' as const,
+      }
       const serving = { inferenceThreads: 1, inferenceWorkers: 0, batchWindowMs: 0, maxBatchSize: 1 }
       const auto = await loadServedClassifier({ ...source, runtime: 'auto' }, { serving, home, log })
       expect(auto.runtime).toBe('tfjs')
@@ -132,7 +138,13 @@ describe('serving runtime (config.serving.runtime)', () => {
         viewTemperatures: { 'centre-flip': 0.9, full: 2 },
       })
       model.dispose()
-      const source = { key: `dir:${dir}`, dir, origin: 'bundled' as const, testViews: 'full' as const }
+      const source = {
+        key: `dir:${dir}`,
+        dir,
+        origin: 'bundled' as const,
+        precision: 'auto' as const,
+        testViews: 'full' as const,
+      }
       const images = randomImages(3, 16, 11)
       const reference = await loadClassifier(dir, { testViews: 'full' })
       const expected = await reference.predict(images)
