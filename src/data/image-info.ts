@@ -44,6 +44,14 @@ export async function decodeImageInfo(
     }
     throw toImageError(err, maxPixels)
   }
+  return checkImageInfo(metadata, maxPixels)
+}
+
+/**
+ * What decodeImageInfo checks, on a header already read (preprocessImage reads it from the same sharp instance
+ * that then decodes the pixels, so an upload is parsed once).
+ */
+export function checkImageInfo(metadata: Metadata, maxPixels: number): ImageInfo {
   const format = metadata.format
   if (!format || !(ACCEPTED_IMAGE_FORMATS as readonly string[]).includes(format)) {
     throw new UnsupportedImageFormatError(format ?? 'unknown')

@@ -1,7 +1,8 @@
-import sharp from 'sharp'
+import { stat } from 'node:fs/promises'
+import sharp, { type Sharp } from 'sharp'
 import type { InputScaling } from './input-scaling.js'
 import { ImageDecodeError } from './errors.js'
-import { DEFAULT_MAX_PIXELS, decodeImageInfo, decodeOptions, toImageError } from './image-info.js'
+import { checkImageInfo, DEFAULT_MAX_PIXELS, decodeOptions, toImageError } from './image-info.js'
 
 /** How a model wants its pixels; stored with every model so serving repeats exactly what training did. */
 export interface PreprocessSpec {
@@ -36,9 +37,20 @@ export async function preprocessImage(
   options: PreprocessOptions = {},
 ): Promise<Float32Array> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
-  // Header first: rejects bombs and odd formats before any pixel is decoded, and knows the real size.
-  await decodeImageInfo(input, { maxPixels })
-  const data = await decodeRgb(input, spec, maxPixels)
+  if (typeof input !== 'string' && input.length === 0) throw new ImageDecodeError('empty file')
+  // One sharp instance reads the header, then decodes: bombs and odd formats are refused from the header
+  // (with the real pixel count, hence no limit on the instance) before any pixel is decoded.
+  const image = sharp(input, { ...decodeOptions(maxPixels), limitInputPixels: false })
+  try {
+    checkImageInfo(await image.metadata(), maxPixels)
+  } catch (err) {
+    // sharp calls an empty file an unsupported format; say what it is (only on this failure path).
+    if (typeof input === 'string' && (await stat(input).catch(() => undefined))?.size === 0) {
+      throw new ImageDecodeError('empty file', err)
+    }
+    throw toImageError(err, maxPixels)
+  }
+  const data = await decodeRgb(image, spec, maxPixels)
   const out = new Float32Array(data.length)
   for (let i = 0; i < data.length; i++) out[i] = (data[i] ?? 0) / 255
   return out
@@ -52,12 +64,13 @@ export async function verifyImageDecodes(
   input: Buffer | string,
   options: PreprocessOptions = {},
 ): Promise<void> {
-  await decodeRgb(input, { size: 8, fit: 'stretch' }, options.maxPixels ?? DEFAULT_MAX_PIXELS)
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
+  await decodeRgb(sharp(input, decodeOptions(maxPixels)), { size: 8, fit: 'stretch' }, maxPixels)
 }
 
-async function decodeRgb(input: Buffer | string, spec: PreprocessSpec, maxPixels: number): Promise<Buffer> {
+async function decodeRgb(image: Sharp, spec: PreprocessSpec, maxPixels: number): Promise<Buffer> {
   try {
-    const { data, info } = await sharp(input, decodeOptions(maxPixels))
+    const { data, info } = await image
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
