@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.js'
 import type { ApiMetrics } from './plugins/metrics.js'
 import type { ModelProvider } from './model-holder.js'
 import type { RecentUploads } from './recent-uploads.js'
+import type { ScanWriter } from './scan-writer.js'
 
 /** What every route plugin receives from buildApp: configuration and the shared services. */
 export interface ApiContext {
@@ -14,4 +15,6 @@ export interface ApiContext {
   metrics: ApiMetrics
   /** Photos of the latest scans, for heatmaps when photos are not kept on disk. */
   recentUploads: RecentUploads
+  /** Stores scans, several per statement when they are ready together. */
+  scans: ScanWriter
 }

@@ -13,6 +13,7 @@ import type { Config } from '../config/index.js'
 import type { DatabaseHandle } from '../db/index.js'
 import type { Logger } from '../log/index.js'
 import { RecentUploads } from './recent-uploads.js'
+import { ScanWriter } from './scan-writer.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
 import type { ModelProvider } from './model-holder.js'
@@ -74,7 +75,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     log: deps.log,
     metrics: createApiMetrics(),
     recentUploads: new RecentUploads(),
+    scans: new ScanWriter(deps.db.db),
   }
+  // Before the database closes (the caller closes it after the app): queued scans commit first.
+  app.addHook('onClose', async () => ctx.scans.close())
 
   // Throws (before any socket opens) when SPORTSCAN_AUTH=off would expose the API beyond loopback.
   const authMode = resolveAuthMode(config.auth.mode, config.server.host)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { keepImage, preprocessImage } from '../data/index.js'
-import { type PredictionRow, findPredictionsByIdempotencyKeys, insertPrediction } from '../db/index.js'
+import { type PredictionRow, findPredictionsByIdempotencyKeys } from '../db/index.js'
 import type { ApiContext } from './api-context.js'
 import {
   EmptyUploadError,
@@ -85,42 +85,45 @@ export async function recordScans(
     )
     prepared.sort((a, b) => a.index - b.index)
     const probabilities = prepared.length > 0 ? await classifier.predict(prepared.map((p) => p.pixels)) : []
-    for (const [i, item] of prepared.entries()) {
-      const probs = probabilities[i]
-      if (!probs)
-        throw new Error(`classifier returned ${probabilities.length} results for ${prepared.length} images`)
-      const allScores: Record<string, number> = {}
-      let best = 0
-      classifier.labels.forEach((label, j) => {
-        allScores[label] = probs[j] ?? 0
-        if ((probs[j] ?? 0) > (probs[best] ?? 0)) best = j
-      })
-      const confidence = probs[best] ?? 0
-      if (ctx.config.serving.storeImages) await keepImage(ctx.config.home, item.sha256, item.upload.bytes)
-      else ctx.recentUploads.remember(item.sha256, item.upload.bytes)
-      try {
-        const stored = await insertPrediction(ctx.db.db, {
-          filename: item.upload.filename,
-          predictedLabel: classifier.labels[best] ?? 'unknown',
-          confidence,
-          allScores,
-          model: classifier.ref,
-          location: meta.location,
-          source: meta.source,
-          status: confidence >= ctx.config.serving.threshold ? 'counted' : 'needs_review',
-          idempotencyKey: item.key,
-          imageSha256: item.sha256,
-          imageBytes: item.upload.bytes.length,
+    // All rows at once: the scan writer puts those ready together into one INSERT.
+    await Promise.all(
+      prepared.map(async (item, i) => {
+        const probs = probabilities[i]
+        if (!probs)
+          throw new Error(`classifier returned ${probabilities.length} results for ${prepared.length} images`)
+        const allScores: Record<string, number> = {}
+        let best = 0
+        classifier.labels.forEach((label, j) => {
+          allScores[label] = probs[j] ?? 0
+          if ((probs[j] ?? 0) > (probs[best] ?? 0)) best = j
         })
-        outcomes[item.index] =
-          stored.isNew || stored.row.imageSha256 === item.sha256
-            ? stored
-            : { error: new IdempotencyKeyReusedError() }
-      } catch (err) {
-        if (isDatabaseUnreachable(err)) throw err
-        outcomes[item.index] = { error: err instanceof Error ? err : new Error(String(err)) }
-      }
-    }
+        const confidence = probs[best] ?? 0
+        if (ctx.config.serving.storeImages) await keepImage(ctx.config.home, item.sha256, item.upload.bytes)
+        else ctx.recentUploads.remember(item.sha256, item.upload.bytes)
+        try {
+          const stored = await ctx.scans.insert({
+            filename: item.upload.filename,
+            predictedLabel: classifier.labels[best] ?? 'unknown',
+            confidence,
+            allScores,
+            model: classifier.ref,
+            location: meta.location,
+            source: meta.source,
+            status: confidence >= ctx.config.serving.threshold ? 'counted' : 'needs_review',
+            idempotencyKey: item.key,
+            imageSha256: item.sha256,
+            imageBytes: item.upload.bytes.length,
+          })
+          outcomes[item.index] =
+            stored.isNew || stored.row.imageSha256 === item.sha256
+              ? stored
+              : { error: new IdempotencyKeyReusedError() }
+        } catch (err) {
+          if (isDatabaseUnreachable(err)) throw err
+          outcomes[item.index] = { error: err instanceof Error ? err : new Error(String(err)) }
+        }
+      }),
+    )
   } finally {
     lease.release()
   }

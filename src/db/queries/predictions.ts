@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Queryable } from '../client.js'
 import { corrections, predictions, type NewPredictionRow, type PredictionRow } from '../schema.js'
@@ -65,6 +66,44 @@ export async function insertPrediction(
   const first = existing[0]
   if (!first) throw new Error('idempotency conflict without a stored row')
   return { row: first, isNew: false }
+}
+
+/**
+ * Several rows in one multi-row INSERT (one statement, so one transaction): what a server writes for a
+ * micro-batch of scans. Ids are chosen here so each input finds its own row; a row whose idempotency key is
+ * taken (by an earlier request or an earlier row of this batch) inserts nothing and gets the first row back.
+ */
+export async function insertPredictions(
+  db: Queryable,
+  values: readonly NewPredictionRow[],
+): Promise<InsertPredictionResult[]> {
+  if (values.length === 0) return []
+  const withIds = values.map((v) => ({ ...v, id: v.id ?? randomUUID() }))
+  const inserted = await db
+    .insert(predictions)
+    .values(withIds)
+    .onConflictDoNothing({
+      target: predictions.idempotencyKey,
+      where: sql`${predictions.idempotencyKey} is not null`,
+    })
+    .returning()
+  const byId = new Map(inserted.map((row) => [row.id, row]))
+  const missingKeys = withIds
+    .filter((v) => !byId.has(v.id) && v.idempotencyKey != null)
+    .map((v) => v.idempotencyKey as string)
+  const byKey = new Map(
+    (await findPredictionsByIdempotencyKeys(db, [...new Set(missingKeys)])).map((row) => [
+      row.idempotencyKey,
+      row,
+    ]),
+  )
+  return withIds.map((v) => {
+    const row = byId.get(v.id)
+    if (row) return { row, isNew: true }
+    const first = v.idempotencyKey == null ? undefined : byKey.get(v.idempotencyKey)
+    if (!first) throw new Error('idempotency conflict without a stored row')
+    return { row: first, isNew: false }
+  })
 }
 
 export async function findPredictionsByIdempotencyKeys(
