@@ -5,11 +5,15 @@
  * latency, errors, rows stored vs 2xx answers, RSS, server CPU-ms per request, and the raw rate of decode +
  * inference on the same classifier (no HTTP, no database) with the efficiency ratio.
  *
- *   npm run bench:serve [-- --seconds 30 --connections 1,8,32]
+ *   npm run bench:serve [-- --seconds 30 --connections 1,8,32] [--peer-url http://127.0.0.1:8801/predict]
+ * --peer-url runs the same load (same body, connections and duration) against another service right after,
+ * e.g. the original design's Python stack (../shared/peers/seed-py), and prints both side by side.
+ * Per request, the server's CPU is split into decode and inference (each measured alone on the same image and
+ * classifier), PostgreSQL (its server processes' CPU during the run, from /proc) and the rest (HTTP,
+ * multipart, hashing, the pg client, JSON).
  * DATABASE_URL: a PostgreSQL server URL (default postgres://postgres@127.0.0.1:5432/postgres); the
  * runtime, threads and batching come from the usual SPORTSCAN_* variables.
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -22,6 +26,8 @@ import { preprocessImage } from '../src/data/index.js'
 import { createLogger } from '../src/log/index.js'
 import { initBackend } from '../src/model/backend/index.js'
 import { findJpeg, prepareModel } from './bench-inputs.js'
+import { autocannon, multipartBody, table } from './bench-load.js'
+import { cpuMsPerItem, postgresCpuMs } from './bench-cost.js'
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`)
@@ -32,6 +38,7 @@ const CONNECTIONS = arg('connections', '1,8,32').split(',').map(Number)
 /** sharp's libvips threads per image (default: one per core); the server does not change it. */
 const SHARP_THREADS = arg('sharp-threads', '')
 const WARMUP_SECONDS = Math.min(5, Math.max(2, SECONDS / 5))
+const PEER_URL = arg('peer-url', '')
 
 interface LoadResult {
   connections: number
@@ -44,90 +51,10 @@ interface LoadResult {
   ok: number
   rowsStored: number
   cpuMsPerRequest: number
+  /** PostgreSQL server processes' CPU per request (undefined without /proc). */
+  dbCpuMsPerRequest: number | undefined
   rssBeforeMb: number
   rssAfterMb: number
-}
-
-/**
- * The load generator, run in its own Node process. autocannon's CLI reads `-i` bodies as UTF-8 text, which
- * mangles a JPEG, so the child uses its API with the body as a Buffer and prints the JSON summary.
- */
-const LOAD_CLIENT = `
-import { readFileSync } from 'node:fs'
-import autocannon from 'autocannon'
-const [url, bodyFile, contentType, connections, duration] = process.argv.slice(1)
-const result = await autocannon({
-  url, method: 'POST', body: readFileSync(bodyFile), headers: { 'content-type': contentType },
-  connections: Number(connections), duration: Number(duration),
-})
-process.stdout.write(JSON.stringify(result))
-`
-
-async function autocannon(
-  url: string,
-  bodyFile: string,
-  contentType: string,
-  connections: number,
-  seconds: number,
-) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      LOAD_CLIENT,
-      url,
-      bodyFile,
-      contentType,
-      String(connections),
-      String(seconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() },
-  )
-  let out = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  let err = ''
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  if (code !== 0) throw new Error(`autocannon exited ${code}: ${err}`)
-  const parsed: unknown = JSON.parse(out)
-  const num = (o: unknown, ...keys: string[]): number => {
-    let v: unknown = o
-    for (const k of keys)
-      v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined
-    return typeof v === 'number' ? v : 0
-  }
-  return {
-    requestsPerSecond: num(parsed, 'requests', 'average'),
-    total: num(parsed, 'requests', 'total'),
-    p50: num(parsed, 'latency', 'p50'),
-    p99: num(parsed, 'latency', 'p99'),
-    errors: num(parsed, 'errors'),
-    timeouts: num(parsed, 'timeouts'),
-    non2xx: num(parsed, 'non2xx'),
-    ok: num(parsed, '2xx'),
-  }
-}
-
-function multipartBody(jpeg: Buffer): { body: Buffer; contentType: string } {
-  const boundary = `----sportscan${randomBytes(8).toString('hex')}`
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\ncontent-disposition: form-data; name="location"\r\n\r\nbench\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="img"; filename="ball.jpg"\r\n` +
-        'content-type: image/jpeg\r\n\r\n',
-    ),
-    jpeg,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ])
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
-}
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  return rows
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '))
-    .join('\n')
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024
@@ -205,8 +132,10 @@ async function main(): Promise<void> {
       const rowsBefore = await settledRows()
       const rssBefore = process.memoryUsage().rss
       const cpuStart = process.cpuUsage()
+      const pgStart = await postgresCpuMs()
       const r = await autocannon(url, bodyFile, contentType, connections, SECONDS)
       const cpu = process.cpuUsage(cpuStart)
+      const pgEnd = await postgresCpuMs()
       const rowsStored = (await settledRows()) - rowsBefore
       const result: LoadResult = {
         connections,
@@ -219,6 +148,8 @@ async function main(): Promise<void> {
         ok: r.ok,
         rowsStored,
         cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, r.total),
+        dbCpuMsPerRequest:
+          pgStart === undefined || pgEnd === undefined ? undefined : (pgEnd - pgStart) / Math.max(1, r.total),
         rssBeforeMb: mb(rssBefore),
         rssAfterMb: mb(process.memoryUsage().rss),
       }
@@ -231,6 +162,7 @@ async function main(): Promise<void> {
 
     // Raw rate: the same served classifier (runtime, threads, batching) on decode + inference only.
     const raw = await rawRate(server, jpeg.bytes, config.serving.maxPixels)
+    const cost = await stageCosts(server, jpeg.bytes, config.serving.maxPixels)
 
     const rows = [
       [
@@ -269,6 +201,24 @@ async function main(): Promise<void> {
       'late: rows stored for requests answered after the load generator stopped counting (at most the connections);' +
         '\nCPU ms/req: this process (server) only; PostgreSQL and autocannon run in other processes',
     )
+    const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2))
+    console.log(
+      `\nper-request CPU ms (decode and inference measured alone: ${f(cost.decode)} and ${f(cost.single)} at batch 1, ${f(cost.batched)} per image in batches of 8):\n` +
+        table([
+          ['connections', 'total (server)', 'decode', 'inference', 'rest', 'PostgreSQL'],
+          ...results.map((r) => {
+            const inference = r.connections === 1 ? cost.single : cost.batched
+            return [
+              String(r.connections),
+              f(r.cpuMsPerRequest),
+              f(cost.decode),
+              f(inference),
+              f(r.cpuMsPerRequest - cost.decode - inference),
+              f(r.dbCpuMsPerRequest),
+            ]
+          }),
+        ]),
+    )
     console.log(
       `\nraw decode + inference (no HTTP/DB; efficiency = req/s over the faster of the two):` +
         `\n  8 loops of decode + predict: ${raw.loops.imagesPerSecond.toFixed(1)} images/s, ${raw.loops.cpuMsPerImage.toFixed(2)} CPU ms/image` +
@@ -278,6 +228,7 @@ async function main(): Promise<void> {
           .map((l) => l.toFixed(1))
           .join(' ')}`,
     )
+    if (PEER_URL !== '') await runPeer(PEER_URL, bodyFile, contentType, results)
   } finally {
     await server?.close()
     // Without FORCE first: forcing kills connections the server may not have closed yet, and a killed
@@ -344,6 +295,62 @@ async function rawRate(server: Awaited<ReturnType<typeof startServer>>, jpeg: Bu
     return 8
   })
   return { loops, batched, best: loops.imagesPerSecond >= batched.imagesPerSecond ? loops : batched }
+}
+
+/** CPU ms per image of decode alone and of inference alone (batch 1 and batch 8), on the served classifier. */
+async function stageCosts(server: Awaited<ReturnType<typeof startServer>>, jpeg: Buffer, maxPixels: number) {
+  const lease = server.models.acquire()
+  try {
+    const { classifier } = lease
+    const image = await preprocessImage(jpeg, classifier.preprocess, { maxPixels })
+    const eight = Array.from({ length: 8 }, () => image)
+    return {
+      decode: await cpuMsPerItem(100, 1, () => preprocessImage(jpeg, classifier.preprocess, { maxPixels })),
+      single: await cpuMsPerItem(100, 1, () => classifier.predict([image])),
+      batched: await cpuMsPerItem(25, 8, () => classifier.predict(eight)),
+    }
+  } finally {
+    lease.release()
+  }
+}
+
+/** The same load against another service, right after this one, and the ratio at each connection count. */
+async function runPeer(peerUrl: string, bodyFile: string, contentType: string, ours: LoadResult[]) {
+  console.log(`\npeer ${peerUrl}: warm-up ${WARMUP_SECONDS} s at 8 connections`)
+  await autocannon(peerUrl, bodyFile, contentType, 8, WARMUP_SECONDS)
+  const rows = [
+    [
+      'connections',
+      'peer req/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'non-2xx',
+      'PostgreSQL CPU ms/req',
+      'ours / peer',
+    ],
+  ]
+  for (const mine of ours) {
+    const pgStart = await postgresCpuMs()
+    const r = await autocannon(peerUrl, bodyFile, contentType, mine.connections, SECONDS)
+    const pgEnd = await postgresCpuMs()
+    const db =
+      pgStart === undefined || pgEnd === undefined
+        ? '-'
+        : ((pgEnd - pgStart) / Math.max(1, r.total)).toFixed(2)
+    rows.push([
+      String(mine.connections),
+      r.requestsPerSecond.toFixed(1),
+      String(r.p50),
+      String(r.p99),
+      String(r.errors + r.timeouts),
+      String(r.non2xx),
+      db,
+      r.requestsPerSecond > 0 ? `${(mine.requestsPerSecond / r.requestsPerSecond).toFixed(2)}x` : '-',
+    ])
+    console.log(`  ${mine.connections} connections: ${r.requestsPerSecond.toFixed(1)} req/s, p99 ${r.p99} ms`)
+  }
+  console.log(`\n${table(rows)}`)
 }
 
 await main()
