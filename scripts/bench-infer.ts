@@ -6,7 +6,10 @@
  * seed-cnn with random weights at 64x64. Reads a JPEG from SPORTSCAN_DATASET or generates one.
  * Reports wall time (what a caller waits) and process CPU time (less sensitive to other jobs on the cores).
  *
- *   npm run bench:infer [-- --seconds 3]
+ * Last, the served model as the server runs it (SPORTSCAN_PRECISION: the int8 twin when it ships one) beside the
+ * bundled model it replaced (from git history, or --baseline <rev>), decode included: photos/s of both.
+ *
+ *   npm run bench:infer [-- --seconds 3] [--baseline <git rev>]
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -14,12 +17,15 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { preprocessImage } from '../src/data/index.js'
 import { initBackend } from '../src/model/backend/index.js'
-import { loadClassifier, type Classifier } from '../src/model/index.js'
+import { loadClassifier, loadServedModel, type Classifier } from '../src/model/index.js'
 import { loadOnnxClassifier } from '../src/model/onnx/index.js'
+import { extractPreviousBundled } from './bench-baseline.js'
 import { findJpeg, prepareModel } from './bench-inputs.js'
 
 const secondsArg = process.argv.indexOf('--seconds')
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 3
+const baselineArg = process.argv.indexOf('--baseline')
+const BASELINE = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined
 
 interface Row {
   what: string
@@ -121,6 +127,8 @@ async function main(): Promise<void> {
     )
     await ort.dispose()
 
+    await compareServed(dir, tmp, jpeg.bytes)
+
     const header = ['what', 'batch', 'images/s', 'ms/image', 'CPU ms/image']
     const table = [
       header,
@@ -145,6 +153,29 @@ async function main(): Promise<void> {
       )
   } finally {
     await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Photos/s of decode + predict, as served (1 ORT thread, default precision), now and before the last change. */
+async function compareServed(dir: string, tmp: string, jpeg: Buffer): Promise<void> {
+  const previous = await extractPreviousBundled(path.join(tmp, 'previous'), BASELINE)
+  const models: Array<[string, string]> = [['served model', dir]]
+  if ('dir' in previous) models.push([`bundled model at ${previous.rev}`, previous.dir])
+  else console.log(`(no earlier bundled model to compare: ${previous.skipped})`)
+  console.log('As served (decode + predict, 1 ORT thread, SPORTSCAN_PRECISION default):')
+  for (const [name, modelDir] of models) {
+    const spec = {
+      dir: modelDir,
+      runtime: 'auto' as const,
+      precision: 'auto' as const,
+      testViews: 'model' as const,
+    }
+    const { classifier, choice } = await loadServedModel(spec, { home: tmp, intraOpThreads: 1 })
+    const how = choice.runtime === 'onnx' ? `onnx ${choice.precision}` : 'tfjs'
+    await measure(`${name} (${classifier.ref}, ${how}) photos`, 1, async () =>
+      classifier.predict([await preprocessImage(jpeg, classifier.preprocess)]),
+    )
+    await classifier.dispose()
   }
 }
 

@@ -8,6 +8,7 @@ import {
   evaluateClassifier,
   expectedCalibrationError,
   fitTemperature,
+  initBackend,
   loadOnnxClassifier,
   ONNX_INT8_MODEL_FILE,
   ONNX_MODEL_FILE,
@@ -61,6 +62,8 @@ export const quantizeStep = defineStep({
     { additionalProperties: false },
   ),
   async run(ctx) {
+    // The float export reads the TF.js artifact: the backend must be up even when every earlier step was cached.
+    await initBackend({ log: ctx.log })
     const evaluatedDir = stringInput(ctx.inputs, 'model')
     const fp32Metrics = objectInput(ctx.inputs, 'metrics')
     const store = await readTensorStore(stringInput(ctx.inputs, 'tensors'))
