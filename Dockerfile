@@ -6,6 +6,9 @@ ARG NODE_IMAGE=node:20-slim
 
 # ---- build: all dependencies, compile TypeScript and the dashboard into dist/
 FROM ${NODE_IMAGE} AS build
+# onnxruntime-node's install script would fetch CUDA providers; the CPU build is in the package. (npm 11 skips
+# it through package.json's allowScripts; node:20 images ship npm 10, which reads this instead.)
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: `prepare` would build before the sources are here; `npm rebuild` then runs the
@@ -17,6 +20,7 @@ RUN npm run build
 # ---- prod-deps: production dependencies only, no dev tools in the final image
 FROM ${NODE_IMAGE} AS prod-deps
 ARG TFJS_NODE=0
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \

@@ -160,10 +160,10 @@ if (values.skip !== 'transfer') {
     seed: 1,
     log,
     params: {
-      backbone: 'nsfwjs:mobilenet_v2',
-      // The pipeline's defaults: one feature map, conv head.
-      featureNodes: ['block_13_expand_relu'],
-      head: 'conv',
+      // The catalogue's MobileNetV2 with its default feature node and the linear head; no fine-tuning here.
+      backbone: 'imagenet:mobilenet_v2',
+      featureNodes: [],
+      fineTuneEpochs: 0,
       views,
       epochs,
       batchSize: 64,
