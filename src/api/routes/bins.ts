@@ -33,6 +33,15 @@ const AssignmentParams = Type.Object({
   ),
 })
 
+/**
+ * A capacity, or null for no limit. `enum: [null]` first, rather than `type: 'null'`: Fastify's Ajv coerces
+ * types inside anyOf, so 0 would pass as null, or null be turned into 0 by an integer branch tried first.
+ */
+const CapacityBody = Type.Unsafe<number | null>({
+  anyOf: [{ enum: [null] }, { type: 'integer', minimum: 1, maximum: MAX_CAPACITY }],
+  description: 'Balls the bin holds; null: no limit; left out: the bin keeps its capacity',
+})
+
 const adminErrors = { ...errorResponses, 401: ErrorSchema, 403: ErrorSchema } as const
 
 /** Bin assignments: where each ball type goes at each site. Everyone signed in reads them; admins change them. */
@@ -119,9 +128,7 @@ export const binRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (
         body: Type.Object(
           {
             bin: Type.String({ pattern: BIN_PATTERN }),
-            capacity: Type.Optional(
-              Type.Union([Type.Integer({ minimum: 1, maximum: MAX_CAPACITY }), Type.Null()]),
-            ),
+            capacity: Type.Optional(CapacityBody),
           },
           { additionalProperties: false },
         ),
