@@ -19,12 +19,7 @@ import { readUploads } from '../read-uploads.js'
 import { recordScans, type ScanOutcome } from '../record-scans.js'
 import { explanationUrl } from './explain.js'
 import { BinFieldsSchema, PutAwaySchema, toPutAway } from './put-away.schemas.js'
-import {
-  ErrorSchema,
-  PredictionIdParams,
-  PredictionSchema,
-  errorResponses,
-} from './prediction.schemas.js'
+import { ErrorSchema, PredictionIdParams, PredictionSchema, errorResponses } from './prediction.schemas.js'
 
 /** File field names the v1 clients and the dashboard use. */
 const FILE_FIELDS = ['img', 'file', 'image'] as const
