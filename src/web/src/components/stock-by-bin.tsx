@@ -7,12 +7,14 @@ import { AsyncView } from './status-view.js'
 
 function labelsOf(stock: BinStock): string {
   return Object.entries(stock.perLabel)
-    .map(([label, n]) => `${describeBallType(label).name} ${n}`)
+    .map(([label, n]) => `${describeBallType(label).name} × ${n}`)
     .join(', ')
 }
 
 function BinStockTable({ bins }: { bins: readonly BinStock[] }) {
   if (bins.length === 0) return <p class="empty">No bins and no stock yet.</p>
+  // The site is worth a column only when there is more than one.
+  const showSites = new Set(bins.map((b) => b.site)).size > 1
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Stock per bin">
       <table class="table" data-testid="bin-stock-table">
@@ -35,8 +37,8 @@ function BinStockTable({ bins }: { bins: readonly BinStock[] }) {
           {bins.map((b) => (
             <tr key={`${b.site ?? ''}/${b.bin ?? ''}`} class={b.isOverCapacity ? 'row--over' : undefined}>
               <th scope="row">
-                {b.bin ?? <span class="muted">No bin</span>}
-                {b.site !== null && <span class="hint"> · {b.site}</span>}
+                <span class="bin-stock__bin">{b.bin ?? <span class="muted">No bin</span>}</span>
+                {showSites && b.site !== null && <span class="hint"> · {b.site}</span>}
               </th>
               <td>{labelsOf(b) || '–'}</td>
               <td class="num strong">{formatCount(b.count)}</td>

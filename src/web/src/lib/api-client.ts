@@ -305,9 +305,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return decodePutAway(await response.json())
     },
     async stockByBin(site) {
-      return decodeBinStock(
-        await getJson(withQuery('/stock', new URLSearchParams({ group_by: 'bin', site }).toString())),
-      )
+      // An empty site means every site; the API refuses an empty name.
+      const query = new URLSearchParams(site === '' ? { group_by: 'bin' } : { group_by: 'bin', site })
+      return decodeBinStock(await getJson(withQuery('/stock', query.toString())))
     },
   }
 }

@@ -36,7 +36,7 @@ function AssignmentTable({
   }
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Bin assignments">
-      <table class="table" data-testid="bins-table">
+      <table class="table bins-table" data-testid="bins-table">
         <thead>
           <tr>
             <th scope="col">Ball type</th>
@@ -58,8 +58,14 @@ function AssignmentTable({
               <td class="strong">{a.bin}</td>
               <td class="num">{a.capacity ?? '–'}</td>
               <td>
-                <button type="button" class="button button--small" onClick={() => onRemove(a.label)}>
-                  Remove<span class="visually-hidden"> the bin of {a.label}</span>
+                <button
+                  type="button"
+                  class="button button--small"
+                  aria-label={`Remove the bin of ${a.label}`}
+                  onClick={() => onRemove(a.label)}
+                >
+                  <span aria-hidden="true">✕</span>
+                  <span class="hide-narrow">Remove</span>
                 </button>
               </td>
             </tr>
@@ -184,9 +190,10 @@ export function BinsPage() {
             <label for="assign-bin">Bin</label>
             <input
               id="assign-bin"
+              type="text"
               required
               maxLength={40}
-              pattern="[A-Za-z0-9][A-Za-z0-9._/\-]*"
+              pattern="[A-Za-z0-9][A-Za-z0-9._\/\-]*"
               placeholder="e.g. A3-B"
               value={bin}
               onInput={(event) => setBin(event.currentTarget.value)}
