@@ -17,8 +17,9 @@ describe('Quick start: put-away with the sample plan of docs/', () => {
     tmpDir,
     log,
   }) => {
-    const env = { ...process.env, SPORTSCAN_HOME: path.join(tmpDir, 'home'), LOG_LEVEL: 'silent' }
-    delete env.DATABASE_URL
+    // The embedded database, whatever the shell points DATABASE_URL at.
+    const { DATABASE_URL: _ignored, ...inherited } = process.env
+    const env = { ...inherited, SPORTSCAN_HOME: path.join(tmpDir, 'home'), LOG_LEVEL: 'silent' }
     const cli = (...args: string[]) =>
       run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, encoding: 'utf8' })
 
