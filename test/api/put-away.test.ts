@@ -1,3 +1,4 @@
+import { createApiKey } from '../../src/auth/index.js'
 import { describe, expect, test, testDrivers, type TestApp } from '../fixtures.js'
 import { colourImage, postMultipart } from './api-harness.js'
 
@@ -267,5 +268,40 @@ describe.each(testDrivers)('put-away confirmations and stock per bin (%s)', (dri
     // Confirming again after the correction counts it as shelved in its new bin.
     await putAway(app, answer.id)
     expect((await stockByBin(app)).find((b) => b.bin === to)).toMatchObject({ count: 1, shelved: 1 })
+  })
+})
+
+describe('put-away confirmations with auth on', () => {
+  test.override({ appOptions: { env: { SPORTSCAN_AUTH: 'required' }, serving: { threshold: 0 } } })
+
+  test('the scanning key confirms and is recorded; a viewer key may not confirm', async ({
+    app,
+    database,
+  }) => {
+    const db = database.handle.db
+    const admin = { authorization: `Bearer ${(await createApiKey(db, { name: 'boss', role: 'admin' })).key}` }
+    const scanner = {
+      authorization: `Bearer ${(await createApiKey(db, { name: 'belt-3', role: 'scanner' })).key}`,
+    }
+    const viewer = {
+      authorization: `Bearer ${(await createApiKey(db, { name: 'wall', role: 'viewer' })).key}`,
+    }
+    for (const [label, bin] of [
+      ['basketball', 'A3-B'],
+      ['tennis_ball', 'T1'],
+    ]) {
+      await app.inject({ method: 'PUT', url: `/bins/main/${label}`, payload: { bin }, headers: admin })
+    }
+    const res = await postMultipart(
+      app,
+      [{ name: 'img', filename: 'a.png', value: await colourImage(3) }],
+      scanner,
+    )
+    const { id, bin } = res.json<ScanAnswer>()
+    const url = `/predictions/${id}/put-away`
+    const refused = await app.inject({ method: 'POST', url, payload: {}, headers: viewer })
+    expect(refused.statusCode).toBe(403)
+    const confirmed = await app.inject({ method: 'POST', url, payload: {}, headers: scanner })
+    expect(confirmed.json()).toMatchObject({ bin, outcome: 'shelved', confirmed_by: 'belt-3' })
   })
 })
