@@ -220,6 +220,17 @@ describe.skipIf(!hasChromium)('put-away in the dashboard (Chromium, 1280 and 375
     const next = await latest()
     expect(next.id).not.toBe(first.id)
     await page.getByRole('heading', { name: `Put it in ${bin}` }).waitFor()
+
+    // History on the phone: each card carries its bin line. (Leave once the heatmap is in, so no request is
+    // cut off by the navigation.)
+    await page.getByTestId('heatmap').waitFor()
+    await page.goto(`${url(counted)}/scans`)
+    const shelvedElsewhere = page.getByTestId('put-away').filter({ hasText: `Shelved elsewhere: ${other}` })
+    await expect(shelvedElsewhere.isVisible()).resolves.toBe(true)
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'putaway-history-phone.png'), fullPage: true })
     expect(problems).toEqual([])
     await page.close()
   })

@@ -9,7 +9,7 @@ export function PutAwayCell({ item }: { item: Prediction }) {
         <span aria-hidden="true">📦 </span>
         {isElsewhere ? `Shelved elsewhere: ${item.putAway.bin}` : `Shelved in ${item.putAway.bin}`}
         {isElsewhere && item.putAway.expectedBin !== null && (
-          <span class="hint"> (bin {item.putAway.expectedBin})</span>
+          <span class="hint"> (its bin: {item.putAway.expectedBin})</span>
         )}
       </span>
     )
