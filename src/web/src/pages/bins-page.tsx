@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
 import { ErrorMessage, AsyncView } from '../components/status-view.js'
 import { describeBallType } from '../lib/ball-types.js'
-import type { BinAssignment } from '../lib/put-away.js'
+import type { BinAssignment, Sites } from '../lib/put-away.js'
 import { useAsync } from '../use-async.js'
 
 type Action =
@@ -79,9 +79,12 @@ function AssignmentTable({
 /** Bins per site: where each ball type goes. Everyone signed in sees the plan; an admin key changes it. */
 export function BinsPage() {
   const api = useApi()
-  const [sites] = useAsync(() => api.sites(), [api])
+  const [sites, reloadSites] = useAsync(() => api.sites(), [api])
   const [chosenSite, setChosenSite] = useState<string | null>(null)
-  const site = chosenSite ?? (sites.status === 'ok' ? sites.data.defaultSite : '')
+  // The last sites seen, so reloading them (after an import) does not blank the page meanwhile.
+  const known = useRef<Sites | null>(null)
+  if (sites.status === 'ok') known.current = sites.data
+  const site = chosenSite ?? known.current?.defaultSite ?? ''
   const [assignments, reload] = useAsync(
     () => (site === '' ? Promise.resolve([]) : api.binAssignments(site)),
     [api, site],
@@ -97,13 +100,15 @@ export function BinsPage() {
     work().then(
       (message) => {
         setAction({ step: 'done', message })
+        // An import may bring a new site.
+        reloadSites()
         reload()
       },
       (error: unknown) => setAction({ step: 'failed', error }),
     )
   }
 
-  const siteNames = sites.status === 'ok' ? sites.data.sites : []
+  const siteNames = known.current?.sites ?? []
   return (
     <>
       <h1>Bins</h1>
@@ -226,25 +231,27 @@ export function BinsPage() {
           A CSV with the columns <code>site,label,bin,capacity</code> (as Export writes it, or{' '}
           <code>docs/bins-sample.csv</code>). A file with a bad line changes nothing.
         </p>
-        <label class="button file-button">
-          <input
-            type="file"
-            accept=".csv,text/csv"
-            class="visually-hidden"
-            data-testid="bins-import-input"
-            onChange={(event) => {
-              const input = event.currentTarget
-              const file = input.files?.[0]
-              input.value = ''
-              if (file === undefined) return
-              run(async () => {
-                const imported = await api.importBins(await file.text(), false)
-                return `Imported ${imported} assignments from ${file.name}.`
-              })
-            }}
-          />
-          Choose a CSV file
-        </label>
+        <div class="button-row">
+          <label class="button file-button">
+            <input
+              type="file"
+              accept=".csv,text/csv"
+              class="visually-hidden"
+              data-testid="bins-import-input"
+              onChange={(event) => {
+                const input = event.currentTarget
+                const file = input.files?.[0]
+                input.value = ''
+                if (file === undefined) return
+                run(async () => {
+                  const imported = await api.importBins(await file.text(), false)
+                  return `Imported ${imported} assignments from ${file.name}.`
+                })
+              }}
+            />
+            Choose a CSV file
+          </label>
+        </div>
       </section>
       <ActionStatus action={action} />
     </>
