@@ -5,10 +5,12 @@
 
 /** What each concern of src/ may import (besides itself); `log` and `config` types go anywhere. */
 export const ALLOWED_IMPORTS = {
-  cli: ['api', 'auth', 'config', 'data', 'db', 'log', 'model', 'pipeline', 'registry'],
-  api: ['auth', 'config', 'data', 'db', 'log', 'model', 'registry'],
+  cli: ['api', 'auth', 'config', 'data', 'db', 'log', 'model', 'pipeline', 'putaway', 'registry'],
+  api: ['auth', 'config', 'data', 'db', 'log', 'model', 'putaway', 'registry'],
   pipeline: ['config', 'data', 'db', 'log', 'model', 'registry'],
   auth: ['config', 'db', 'log'],
+  // Put-away: bin assignment rules, the site plan's CSV, confirmations; shared by the API and the CLI.
+  putaway: ['config', 'data', 'db', 'log'],
   registry: ['config', 'db', 'log'],
   model: ['config', 'data', 'log'],
   data: ['config', 'db', 'log'],

@@ -22,6 +22,7 @@ import { authPlugin } from './plugins/auth.js'
 import { dashboardPlugin } from './plugins/dashboard.js'
 import { securityPlugin } from './plugins/security.js'
 import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
+import { binRoutes } from './routes/bins.js'
 import { explainRoutes } from './routes/explain.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
@@ -30,6 +31,7 @@ import { modelFileRoutes } from './routes/model-files.js'
 import { modelRoutes } from './routes/models.js'
 import { ErrorSchema } from './routes/prediction.schemas.js'
 import { predictionRoutes } from './routes/predictions.js'
+import { putAwayRoutes } from './routes/put-aways.js'
 import { retrainRoutes } from './routes/retrain.js'
 import { reviewRoutes } from './routes/review.js'
 import { statsRoutes } from './routes/stats.js'
@@ -109,6 +111,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(historyRoutes, { ctx })
   await app.register(statsRoutes, { ctx })
   await app.register(stockRoutes, { ctx })
+  await app.register(binRoutes, { ctx })
+  await app.register(putAwayRoutes, { ctx })
   await app.register(modelRoutes, { ctx })
   await app.register(modelFileRoutes, { ctx })
   await app.register(retrainRoutes, { ctx, jobs: new RetrainJobs(deps.retrain, deps.log) })

@@ -17,6 +17,8 @@ export type ScanOutcome =
 export interface ScanMeta {
   location: string | null
   source: string | null
+  /** Site whose bins answer the scan (already checked). */
+  site: string
   /** The request's Idempotency-Key; a batch derives one key per file (`<key>#<index>`). */
   idempotencyKey: string | null
   isBatch: boolean
@@ -108,6 +110,7 @@ export async function recordScans(
             allScores,
             model: classifier.ref,
             location: meta.location,
+            site: meta.site,
             source: meta.source,
             status: confidence >= ctx.config.serving.threshold ? 'counted' : 'needs_review',
             idempotencyKey: item.key,

@@ -2,8 +2,11 @@
 export const ROLES = ['scanner', 'viewer', 'reviewer', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-/** What a route needs: a role, or `public` for health, metrics, docs and the dashboard's files. */
-export type RequiredRole = Role | 'public'
+/**
+ * What a route needs: a role, `signed-in` for any valid key (reference data every key may read, such as
+ * bin assignments), or `public` for health, metrics, docs and the dashboard's files.
+ */
+export type RequiredRole = Role | 'signed-in' | 'public'
 
 /** Which key roles satisfy each requirement; reviewer includes viewer, admin includes everything. */
 const GRANTED_BY: Readonly<Record<Role, readonly Role[]>> = Object.freeze({
@@ -19,5 +22,5 @@ export function isRole(value: unknown): value is Role {
 
 /** True when a key of role `held` may call a route that needs `required`. */
 export function isRoleSufficient(held: Role, required: RequiredRole): boolean {
-  return required === 'public' || GRANTED_BY[required].includes(held)
+  return required === 'public' || required === 'signed-in' || GRANTED_BY[required].includes(held)
 }

@@ -16,6 +16,7 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
   () => import('./commands/serve.js'),
   () => import('./commands/evaluate.js'),
   () => import('./commands/keys.js'),
+  () => import('./commands/bins.js'),
 ]
 
 async function main(argv: string[]): Promise<number> {

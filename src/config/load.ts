@@ -81,6 +81,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    putaway: { site: env.SPORTSCAN_SITE || 'main' },
     codeVersion: env.SPORTSCAN_CODE_VERSION || null,
     retrain: {
       splitFile: env.SPORTSCAN_RETRAIN_SPLIT ? path.resolve(env.SPORTSCAN_RETRAIN_SPLIT) : null,

@@ -107,6 +107,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    putaway: Type.Object(
+      {
+        /** Site (warehouse, shop) whose bin assignments answer a scan that names none. */
+        site: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$' }),
+      },
+      { additionalProperties: false },
+    ),
     /** Code version recorded with models and pipeline steps when git is unavailable (e.g. in an image). */
     codeVersion: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   },

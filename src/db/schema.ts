@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -82,6 +83,8 @@ export const predictions = pgTable(
     allScores: jsonb('all_scores').$type<Record<string, number>>().notNull(),
     model: text('model').notNull(),
     location: text('location'),
+    /** Site whose bin assignments answered the scan; null on scans stored before put-away existed. */
+    site: text('site'),
     source: text('source'),
     status: text('status').$type<'counted' | 'needs_review'>().notNull(),
     idempotencyKey: text('idempotency_key'),
@@ -161,6 +164,58 @@ export const gateDecisions = pgTable(
   (t) => [index('gate_decisions_candidate_idx').on(t.candidateModelId, t.createdAt)],
 )
 
+/** A place balls are shelved in, per site (warehouse, shop); capacity in balls, null when unlimited. */
+export const bins = pgTable(
+  'bins',
+  {
+    site: text('site').notNull(),
+    label: text('label').notNull(),
+    capacity: integer('capacity'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.site, t.label] })],
+)
+
+/** Where each ball type goes at a site: one bin per (site, ball type); several types may share a bin. */
+export const binAssignments = pgTable(
+  'bin_assignments',
+  {
+    site: text('site').notNull(),
+    ballLabel: text('ball_label').notNull(),
+    binLabel: text('bin_label').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.site, t.ballLabel] }),
+    foreignKey({ columns: [t.site, t.binLabel], foreignColumns: [bins.site, bins.label] }),
+    index('bin_assignments_bin_idx').on(t.site, t.binLabel),
+  ],
+)
+
+/**
+ * A worker's confirmation that a scanned ball was shelved: in the bin the answer named (`shelved`) or in
+ * another one (`shelved_elsewhere`). The bin is kept as text, so history survives a bin being removed.
+ */
+export const putAways = pgTable(
+  'put_aways',
+  {
+    id: serial('id').primaryKey(),
+    predictionId: uuid('prediction_id')
+      .notNull()
+      .references(() => predictions.id, { onDelete: 'cascade' }),
+    site: text('site').notNull(),
+    binLabel: text('bin_label').notNull(),
+    /** The bin the answer named at the time; null when there was none. */
+    expectedBinLabel: text('expected_bin_label'),
+    outcome: text('outcome').$type<'shelved' | 'shelved_elsewhere'>().notNull(),
+    confirmedBy: text('confirmed_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('put_aways_prediction_idx').on(t.predictionId, t.createdAt)],
+)
+
 export const apiKeys = pgTable(
   'api_keys',
   {
@@ -186,3 +241,6 @@ export type CorrectionRow = typeof corrections.$inferSelect
 export type GateDecisionRow = typeof gateDecisions.$inferSelect
 export type NewGateDecisionRow = typeof gateDecisions.$inferInsert
 export type ApiKeyRow = typeof apiKeys.$inferSelect
+export type BinRow = typeof bins.$inferSelect
+export type BinAssignmentRow = typeof binAssignments.$inferSelect
+export type PutAwayRow = typeof putAways.$inferSelect

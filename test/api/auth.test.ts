@@ -31,6 +31,13 @@ const EXPECTED_ROLES: Record<string, RequiredRole> = {
   'DELETE /predictions': 'admin',
   'DELETE /predictions/:id': 'admin',
   'PUT /models/:name/aliases/:alias': 'admin',
+  'GET /sites': 'signed-in',
+  'GET /bins': 'signed-in',
+  'GET /bins.csv': 'signed-in',
+  'PUT /bins/:site/:label': 'admin',
+  'DELETE /bins/:site/:label': 'admin',
+  'POST /bins/import': 'admin',
+  'POST /predictions/:id/put-away': 'scanner',
 }
 
 /** Routes another change is adding (issue 7 / Grad-CAM): checked once they are registered. */
@@ -41,10 +48,10 @@ const UPCOMING_ROLES: Record<string, RequiredRole> = {
 
 /** What each role may call, spelled out rather than derived, so the test does not share the code's logic. */
 const ALLOWED: Record<Role, ReadonlySet<RequiredRole>> = {
-  scanner: new Set(['public', 'scanner']),
-  viewer: new Set(['public', 'viewer']),
-  reviewer: new Set(['public', 'viewer', 'reviewer']),
-  admin: new Set(['public', 'scanner', 'viewer', 'reviewer', 'admin']),
+  scanner: new Set(['public', 'signed-in', 'scanner']),
+  viewer: new Set(['public', 'signed-in', 'viewer']),
+  reviewer: new Set(['public', 'signed-in', 'viewer', 'reviewer']),
+  admin: new Set(['public', 'signed-in', 'scanner', 'viewer', 'reviewer', 'admin']),
 }
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000'
@@ -55,6 +62,8 @@ const concreteUrl = (url: string) =>
     .replace(':alias', 'staging')
     .replace(':version', '1')
     .replace(':file', 'model.json')
+    .replace(':site', 'main')
+    .replace(':label', 'basketball')
 
 /** One key per role, made in the test's (emptied) database. */
 const it = test.extend('keys', async ({ database }) => {

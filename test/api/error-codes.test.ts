@@ -11,6 +11,7 @@ import * as db from '../../src/db/index.js'
 import * as backend from '../../src/model/backend/index.js'
 import * as model from '../../src/model/index.js'
 import * as pipeline from '../../src/pipeline/index.js'
+import * as putaway from '../../src/putaway/index.js'
 import * as registry from '../../src/registry/index.js'
 import { describe, expect, test } from '../fixtures.js'
 
@@ -155,6 +156,21 @@ const MODULES: Record<string, ErrorModule> = {
       StepOutputInvalidError: () => new pipeline.StepOutputInvalidError('train', 'output "model" is missing'),
       UnknownStepError: () => new pipeline.UnknownStepError('trian', ['prep', 'train']),
       NoFeedbackError: () => new pipeline.NoFeedbackError(new Date(0), 2),
+    },
+  },
+  putaway: {
+    exports: putaway,
+    prefixes: ['SPS_PUTAWAY_'],
+    make: {
+      SiteInvalidError: () => new putaway.SiteInvalidError('a b'),
+      BinLabelInvalidError: () => new putaway.BinLabelInvalidError('a,b'),
+      BallTypeUnknownError: () => new putaway.BallTypeUnknownError('frisbee', ['basketball']),
+      CapacityInvalidError: () => new putaway.CapacityInvalidError('-1'),
+      BinsCsvInvalidError: () => new putaway.BinsCsvInvalidError(['line 2: bad']),
+      AssignmentNotFoundError: () => new putaway.AssignmentNotFoundError('main', 'basketball'),
+      BinNotFoundError: () => new putaway.BinNotFoundError('main', 'Z9'),
+      NoBinToConfirmError: () => new putaway.NoBinToConfirmError('basketball', 'main'),
+      ScanNotShelvableError: () => new putaway.ScanNotShelvableError('it needs review'),
     },
   },
   registry: {

@@ -65,7 +65,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
     expect(body.predicted_label).toBe(Object.entries(body.all_scores).sort((a, b) => b[1] - a[1])[0]?.[0])
     expect(body.status).toBe(body.confidence >= 0.9 ? 'counted' : 'needs_review')
     const stored = await app.inject({ method: 'GET', url: `/predictions/${String(body.id)}` })
-    expect(stored.json()).toEqual({ ...body, corrections: [] })
+    expect(stored.json()).toEqual({ ...body, corrections: [], put_aways: [] })
     expect(await storedCount(app)).toBe(1)
   })
 

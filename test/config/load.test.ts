@@ -35,6 +35,12 @@ describe('loadConfig', () => {
     expect(() => trust('0')).toThrow(ConfigInvalidError)
   })
 
+  it('reads SPORTSCAN_SITE as the default put-away site, main when unset, and refuses a bad name', () => {
+    expect(loadConfig({}).putaway.site).toBe('main')
+    expect(loadConfig({ SPORTSCAN_SITE: 'shop-2' }).putaway.site).toBe('shop-2')
+    expect(() => loadConfig({ SPORTSCAN_SITE: 'shop 2' })).toThrow(/putaway\/site/)
+  })
+
   it('reports every bad variable in one error', () => {
     let error: unknown
     try {

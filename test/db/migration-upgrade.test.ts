@@ -12,6 +12,10 @@ import type { DbConfig } from '../../src/config/index.js'
 import {
   getPrediction,
   getStock,
+  getStockByBin,
+  insertPutAway,
+  listPutAways,
+  setBinAssignment,
   insertGateDecision,
   listCorrections,
   openDatabase,
@@ -99,8 +103,9 @@ describe.each(testDrivers)('upgrading a database of the first release (%s)', (dr
         correctedLabel: 'basketball',
         location: 'shelf-A',
         imageBytes: 1234,
-        // added by a later migration, with its default
+        // added by later migrations, with their defaults
         isFlagged: false,
+        site: null,
       })
       expect(await listCorrections(db, PREDICTION_ID)).toMatchObject([
         { newLabel: 'basketball', correctedBy: 'ann' },
@@ -127,6 +132,28 @@ describe.each(testDrivers)('upgrading a database of the first release (%s)', (dr
         holdout: { seed: 1, fraction: 0.3, trainedOn: 0, scans: [] },
       })
       expect(decision.holdout).toEqual({ seed: 1, fraction: 0.3, trainedOn: 0, scans: [] })
+      // Put-away (0003): a scan from before sites has no bin, and the new tables take rows.
+      await setBinAssignment(handle.db, {
+        site: 'main',
+        ballLabel: 'basketball',
+        binLabel: 'A3-B',
+        capacity: 2,
+        updatedBy: null,
+      })
+      expect(await getStockByBin(db)).toEqual([
+        { site: null, binLabel: null, label: 'basketball', count: 1, shelved: 0 },
+      ])
+      await insertPutAway(db, {
+        predictionId: PREDICTION_ID,
+        site: 'main',
+        binLabel: 'A3-B',
+        expectedBinLabel: null,
+        outcome: 'shelved_elsewhere',
+        confirmedBy: 'ann',
+      })
+      expect(await listPutAways(db, [PREDICTION_ID])).toMatchObject([
+        { binLabel: 'A3-B', confirmedBy: 'ann' },
+      ])
     } finally {
       await handle.close()
       await old.drop()

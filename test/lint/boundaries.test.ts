@@ -46,6 +46,12 @@ const refused: Array<[string, string, RegExp]> = [
     /imports no server code/,
   ],
   ['src/data/x.ts', "import { loadConfig } from '../config/index.js'", /loaded only at the edge/],
+  [
+    'src/putaway/x.ts',
+    "import { buildApp } from '../api/index.js'",
+    /putaway may import only config, data, db, log/,
+  ],
+  ['src/db/x.ts', "import { parseBinsCsv } from '../putaway/index.js'", /db may import only config, log/],
   ['src/api/routes/x.ts', "import { loadConfig } from '../../config/index.js'", /loaded only at the edge/],
 ]
 
@@ -58,6 +64,8 @@ const accepted: Array<[string, string]> = [
   ['src/cli/context.ts', "import { loadConfig } from '../config/index.js'"],
   ['src/model/onnx/x.ts', "import { ModelArtifactError } from '../errors.js'"],
   ['src/web/src/pages/x.tsx', "import { formatPercent } from '../lib/format.js'"],
+  ['src/api/routes/x.ts', "import { confirmPutAway } from '../../putaway/index.js'"],
+  ['src/cli/commands/x.ts', "import { importBinsCsv } from '../../putaway/index.js'"],
 ]
 
 describe('module boundaries (eslint.boundaries.js)', () => {

@@ -20,7 +20,7 @@ const apiPrediction = {
 }
 
 describe('decodePrediction', () => {
-  it('reads the POST /predict answer into camelCase fields', () => {
+  it('reads the POST /predict answer into camelCase fields (a server from before put-away: no bin)', () => {
     const prediction = decodePrediction(apiPrediction)
     expect(prediction).toEqual({
       id: apiPrediction.id,
@@ -34,6 +34,10 @@ describe('decodePrediction', () => {
       createdAt: '2026-11-26T18:00:00.000Z',
       correctedLabel: null,
       imageUrl: null,
+      site: null,
+      bin: null,
+      binReason: null,
+      putAway: null,
     })
   })
 

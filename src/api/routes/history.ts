@@ -4,9 +4,11 @@ import { Type } from 'typebox'
 import { listPredictionHistory, type HistoryCursor } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { InvalidCursorError } from '../errors.js'
+import { toScanAnswers } from '../bin-fields.js'
 import { historyCsvStream } from '../history-csv.js'
 import { FilterQuery, toFilters } from './history.schemas.js'
-import { PredictionSchema, errorResponses, toPrediction } from './prediction.schemas.js'
+import { PredictionSchema, errorResponses } from './prediction.schemas.js'
+import { BinFieldsSchema } from './put-away.schemas.js'
 
 const HistoryQuery = Type.Intersect([
   FilterQuery,
@@ -28,7 +30,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
         response: {
           200: Type.Object({
             total: Type.Integer({ description: 'Rows matching the filters, on all pages' }),
-            items: Type.Array(PredictionSchema),
+            items: Type.Array(Type.Intersect([PredictionSchema, BinFieldsSchema])),
             next_cursor: Type.Union([Type.String(), Type.Null()]),
           }),
           ...errorResponses,
@@ -43,7 +45,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
       })
       return {
         total: page.total,
-        items: page.items.map(toPrediction),
+        items: await toScanAnswers(ctx, page.items),
         next_cursor: page.nextCursor ? encodeCursor(page.nextCursor) : null,
       }
     },

@@ -21,6 +21,9 @@ export const PredictionSchema = Type.Object({
   all_scores: Type.Record(Type.String(), Type.Number()),
   model: Type.String({ description: 'name@version of the model that answered' }),
   location: Type.Union([Type.String(), Type.Null()]),
+  site: Type.Union([Type.String(), Type.Null()], {
+    description: 'Site whose bins the scan was answered for; null on scans from before put-away',
+  }),
   source: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
   status: Type.Union([Type.Literal('counted'), Type.Literal('needs_review')]),
@@ -42,6 +45,7 @@ export function toPrediction(row: PredictionRow | PredictionView): Prediction {
     all_scores: row.allScores,
     model: row.model,
     location: row.location,
+    site: row.site,
     source: row.source,
     created_at: row.createdAt.toISOString(),
     status: row.status,

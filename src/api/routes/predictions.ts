@@ -8,25 +8,23 @@ import {
   listCorrections,
   deletePrediction,
   getPrediction,
+  listPutAways,
 } from '../../db/index.js'
+import { parseSite } from '../../putaway/index.js'
+import { toScanAnswer, toScanAnswers } from '../bin-fields.js'
 import type { ApiContext } from '../api-context.js'
 import { ImageNotKeptError, PredictionNotFoundError, UploadTooLargeError, toErrorReply } from '../errors.js'
 import { sniffImageFormat } from '../image-format.js'
 import { readUploads } from '../read-uploads.js'
 import { recordScans, type ScanOutcome } from '../record-scans.js'
 import { explanationUrl } from './explain.js'
-import {
-  ErrorSchema,
-  PredictionIdParams,
-  PredictionSchema,
-  errorResponses,
-  toPrediction,
-} from './prediction.schemas.js'
+import { BinFieldsSchema, PutAwaySchema, toPutAway } from './put-away.schemas.js'
+import { ErrorSchema, PredictionIdParams, PredictionSchema, errorResponses } from './prediction.schemas.js'
 
 /** File field names the v1 clients and the dashboard use. */
 const FILE_FIELDS = ['img', 'file', 'image'] as const
 const BATCH_FILE_FIELDS = [...FILE_FIELDS, 'files', 'images'] as const
-const TEXT_FIELDS = ['location', 'source'] as const
+const TEXT_FIELDS = ['location', 'source', 'site'] as const
 /** Multipart headers and text fields on top of the files themselves. */
 const MULTIPART_OVERHEAD_BYTES = 256 * 1024
 
@@ -44,8 +42,11 @@ const ExplainQuery = Type.Object({
   ),
 })
 
+/** A scan as its answer shows it: the stored row and where the ball goes (put-away). */
+const ScanAnswerSchema = Type.Intersect([PredictionSchema, BinFieldsSchema])
+
 const ExplainedPredictionSchema = Type.Intersect([
-  PredictionSchema,
+  ScanAnswerSchema,
   Type.Object({ explanation_url: Type.Optional(Type.String()) }),
 ])
 
@@ -55,7 +56,7 @@ const BatchResultSchema = Type.Object({
   index: Type.Integer(),
   filename: Type.String(),
   status_code: Type.Integer({ description: 'What this file alone would have been answered' }),
-  prediction: Type.Union([PredictionSchema, Type.Null()]),
+  prediction: Type.Union([ScanAnswerSchema, Type.Null()]),
   error: Type.Union([ErrorSchema, Type.Null()]),
 })
 
@@ -72,7 +73,9 @@ const CORRECTION_LABELS = [...BALL_LABELS, NOT_A_BALL]
 
 const multipartDoc = {
   consumes: ['multipart/form-data'],
-  description: `multipart/form-data with the image in field ${FILE_FIELDS.join(', ')} and optional text fields location and source`,
+  description:
+    `multipart/form-data with the image in field ${FILE_FIELDS.join(', ')} and optional text fields location, ` +
+    "source and site (whose bins answer; the server's SPORTSCAN_SITE when left out)",
 }
 
 export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
@@ -124,6 +127,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       const outcomes = await recordScans(ctx, form.files, {
         location: form.fields.location || null,
         source: form.fields.source || null,
+        site: form.fields.site ? parseSite(form.fields.site) : ctx.config.putaway.site,
         idempotencyKey: request.headers['idempotency-key'] ?? null,
         isBatch: false,
       })
@@ -132,7 +136,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       if (!outcome) throw new Error('no outcome for the upload')
       if (outcome.error) throw outcome.error
       if (!outcome.isNew) void reply.header('idempotent-replayed', 'true')
-      const prediction = toPrediction(outcome.row)
+      const prediction = await toScanAnswer(ctx, outcome.row)
       // Only a link: the overlay is computed when fetched, so asking for it never slows the scan down.
       return request.query.explain === '1' || request.query.explain === 'true'
         ? { ...prediction, explanation_url: explanationUrl(prediction.id) }
@@ -172,19 +176,25 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
       const outcomes = await recordScans(ctx, form.files, {
         location: form.fields.location || null,
         source: form.fields.source || null,
+        site: form.fields.site ? parseSite(form.fields.site) : ctx.config.putaway.site,
         idempotencyKey: request.headers['idempotency-key'] ?? null,
         isBatch: true,
       })
       countOutcomes(outcomes)
+      const stored = outcomes.flatMap((o) => (o.row ? [o.row] : []))
+      const answers = new Map((await toScanAnswers(ctx, stored)).map((a) => [a.id, a]))
       const results = outcomes.map((o, index) => {
         const filename = form.files[index]?.filename ?? ''
-        if (o.row) return { index, filename, status_code: 200, prediction: toPrediction(o.row), error: null }
+        const prediction = o.row ? answers.get(o.row.id) : undefined
+        if (prediction) {
+          return { index, filename, status_code: 200, prediction, error: null }
+        }
         const { status, body } = toErrorReply(o.error)
         if (status >= 500) request.log.error({ err: o.error, index }, 'batch item failed')
         return { index, filename, status_code: status, prediction: null, error: body }
       })
-      const stored = results.filter((r) => r.prediction !== null).length
-      return { results, stored, failed: results.length - stored }
+      const storedCount = results.filter((r) => r.prediction !== null).length
+      return { results, stored: storedCount, failed: results.length - storedCount }
     },
   )
 
@@ -197,18 +207,26 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
         tags: ['predictions'],
         params: PredictionIdParams,
         response: {
-          200: Type.Intersect([PredictionSchema, Type.Object({ corrections: Type.Array(CorrectionSchema) })]),
+          200: Type.Intersect([
+            ScanAnswerSchema,
+            Type.Object({ corrections: Type.Array(CorrectionSchema), put_aways: Type.Array(PutAwaySchema) }),
+          ]),
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const [row, corrections] = await Promise.all([
+      const [row, corrections, putAways] = await Promise.all([
         getPrediction(ctx.db.db, request.params.id),
         listCorrections(ctx.db.db, request.params.id),
+        listPutAways(ctx.db.db, [request.params.id]),
       ])
       if (!row) throw new PredictionNotFoundError(request.params.id)
-      return { ...toPrediction(row), corrections: corrections.map(toCorrection) }
+      return {
+        ...(await toScanAnswer(ctx, row)),
+        corrections: corrections.map(toCorrection),
+        put_aways: putAways.map(toPutAway),
+      }
     },
   )
 

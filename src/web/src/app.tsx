@@ -3,6 +3,7 @@ import { ApiKeyField } from './components/api-key-field.js'
 import { NavBar } from './components/nav-bar.js'
 import type { ApiKeyStore } from './lib/api-key-store.js'
 import { matchRoute, type PageRoute } from './lib/routes.js'
+import { BinsPage } from './pages/bins-page.js'
 import { HistoryPage } from './pages/history-page.js'
 import { ModelsPage } from './pages/models-page.js'
 import { ReviewPage } from './pages/review-page.js'
@@ -23,6 +24,8 @@ function renderPage(route: PageRoute) {
       return <ReviewPage />
     case 'stock':
       return <StockPage />
+    case 'bins':
+      return <BinsPage />
     case 'models':
       return <ModelsPage />
   }

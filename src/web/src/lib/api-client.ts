@@ -28,6 +28,16 @@ import {
   type ReviewQueue,
 } from './review.js'
 import { decodeServiceStatus, type ServiceStatus } from './service-status.js'
+import {
+  decodeAssignments,
+  decodeBinStock,
+  decodePutAway,
+  decodeSites,
+  type BinAssignment,
+  type BinStock,
+  type PutAway,
+  type Sites,
+} from './put-away.js'
 
 export interface ApiClientOptions {
   /** Prefix of every API path; '' when the dashboard is served by the API itself. */
@@ -38,7 +48,8 @@ export interface ApiClientOptions {
 }
 
 export interface ApiClient {
-  predict(file: Blob, filename: string, location: string): Promise<Prediction>
+  /** `site`: whose bins answer (the server's default site when empty or left out). */
+  predict(file: Blob, filename: string, location: string, site?: string): Promise<Prediction>
   history(
     filters: Readonly<HistoryFilters>,
     page: { limit: number; cursor: string | null },
@@ -65,6 +76,18 @@ export interface ApiClient {
   drift(filters: Readonly<ReportFilters>): Promise<Drift | null>
   retrainStatus(): Promise<RetrainStatus>
   startRetrain(): Promise<RetrainJob>
+  // Put-away (bins per site, shelving confirmations).
+  sites(): Promise<Sites>
+  binAssignments(site: string): Promise<BinAssignment[]>
+  /** Assigns a ball type to a bin; `capacity` undefined keeps the bin's, null removes the limit. */
+  setBin(site: string, label: string, bin: string, capacity?: number | null): Promise<void>
+  deleteBin(site: string, label: string): Promise<void>
+  /** Loads a CSV plan; answers how many assignments it wrote. */
+  importBins(csv: string, replace: boolean): Promise<number>
+  binsCsvUrl(site: string): string
+  /** Records that a scanned ball was shelved: in its bin, or in `bin` when it went elsewhere. */
+  confirmPutAway(predictionId: string, bin?: string): Promise<PutAway>
+  stockByBin(site: string): Promise<BinStock[]>
 }
 
 const STATUS_MESSAGES: Readonly<Record<number, string>> = {
@@ -154,9 +177,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   }
 
   return {
-    async predict(file, filename, location) {
+    async predict(file, filename, location, site) {
       const form = new FormData()
       if (location.trim() !== '') form.append('location', location.trim())
+      if (site !== undefined && site.trim() !== '') form.append('site', site.trim())
       // The file goes last: multipart readers see the text fields before streaming the upload.
       form.append('img', file, filename)
       const response = await send('/predict', { method: 'POST', body: form })
@@ -243,6 +267,47 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         body: '{}',
       })
       return decodeRetrainJob(await response.json())
+    },
+    async sites() {
+      return decodeSites(await getJson('/sites'))
+    },
+    async binAssignments(site) {
+      return decodeAssignments(await getJson(withQuery('/bins', new URLSearchParams({ site }).toString())))
+    },
+    async setBin(site, label, bin, capacity) {
+      await send(`/bins/${encodeURIComponent(site)}/${encodeURIComponent(label)}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(capacity === undefined ? { bin } : { bin, capacity }),
+      })
+    },
+    async deleteBin(site, label) {
+      await send(`/bins/${encodeURIComponent(site)}/${encodeURIComponent(label)}`, { method: 'DELETE' })
+    },
+    async importBins(csv, replace) {
+      const response = await send(replace ? '/bins/import?replace=1' : '/bins/import', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/csv' },
+        body: csv,
+      })
+      const body: unknown = await response.json()
+      return isJsonObject(body) && typeof body['imported'] === 'number' ? body['imported'] : 0
+    },
+    binsCsvUrl(site) {
+      return `${baseUrl}${withQuery('/bins.csv', new URLSearchParams({ site }).toString())}`
+    },
+    async confirmPutAway(predictionId, bin) {
+      const response = await send(`/predictions/${encodeURIComponent(predictionId)}/put-away`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(bin === undefined ? {} : { bin }),
+      })
+      return decodePutAway(await response.json())
+    },
+    async stockByBin(site) {
+      // An empty site means every site; the API refuses an empty name.
+      const query = new URLSearchParams(site === '' ? { group_by: 'bin' } : { group_by: 'bin', site })
+      return decodeBinStock(await getJson(withQuery('/stock', query.toString())))
     },
   }
 }

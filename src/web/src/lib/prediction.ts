@@ -8,11 +8,12 @@ import {
   toNumberRecord,
   type JsonObject,
 } from './json-reader.js'
+import { decodeBinFields, type BinFields } from './put-away.js'
 
 export type PredictionStatus = 'counted' | 'needs_review'
 
-/** One stored scan, as `POST /predict` and `GET /history` answer it. */
-export interface Prediction {
+/** One stored scan, as `POST /predict` and `GET /history` answer it, with where the ball goes. */
+export interface Prediction extends BinFields {
   id: string
   filename: string
   predictedLabel: string
@@ -59,6 +60,7 @@ export function decodePrediction(value: unknown): Prediction {
     createdAt: readString(obj, 'created_at', what),
     correctedLabel: readOptionalString(obj, 'corrected_label', what),
     imageUrl: readOptionalString(obj, 'image_url', what),
+    ...decodeBinFields(obj, what),
   }
 }
 

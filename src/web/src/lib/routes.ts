@@ -1,6 +1,6 @@
 // Page paths differ from the API's (/history, /stock, /models): the server answers those with JSON even for
 // a browser, so a reload or a shared link of a page must not land on one of them.
-export type PageId = 'scan' | 'history' | 'review' | 'stock' | 'models'
+export type PageId = 'scan' | 'history' | 'review' | 'stock' | 'bins' | 'models'
 
 export interface PageRoute {
   id: PageId
@@ -16,6 +16,7 @@ export const PAGE_ROUTES: readonly PageRoute[] = [
   { id: 'history', path: '/scans', title: 'History', shortTitle: 'History', icon: '🗂️' },
   { id: 'review', path: '/queue', title: 'Review queue', shortTitle: 'Review', icon: '✅' },
   { id: 'stock', path: '/reports', title: 'Stock & reports', shortTitle: 'Stock', icon: '📊' },
+  { id: 'bins', path: '/put-away', title: 'Bins', shortTitle: 'Bins', icon: '📦' },
   { id: 'models', path: '/registry', title: 'Models', shortTitle: 'Models', icon: '🧠' },
 ]
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
+import { PutAwayCell } from '../components/put-away-cell.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
 import { describeBallType, knownBallLabels } from '../lib/ball-types.js'
@@ -68,6 +69,7 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
             <th scope="col">Confidence</th>
             <th scope="col">Status</th>
             <th scope="col">Location</th>
+            <th scope="col">Bin</th>
             <th scope="col">Scanned</th>
             <th scope="col" class="hide-narrow">
               Model
@@ -103,6 +105,9 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
                   📍{' '}
                 </span>
                 {item.location ?? '–'}
+              </td>
+              <td class="cell-bin">
+                <PutAwayCell item={item} />
               </td>
               <td class="nowrap cell-time">{formatDateTime(item.createdAt)}</td>
               <td class="hide-narrow">{item.model}</td>

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
+import { BinAnswer } from '../components/bin-answer.js'
 import { ProbabilityBars } from '../components/probability-bars.js'
+import { SiteField, readSavedSite } from '../components/site-field.js'
 import { ErrorMessage } from '../components/status-view.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
 import { topScores, type Prediction } from '../lib/prediction.js'
@@ -59,7 +61,15 @@ function useExplanation(predictionId: string | null): string | null {
   return url
 }
 
-function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl: string }) {
+function ResultCard({
+  prediction,
+  photoUrl,
+  onScanNext,
+}: {
+  prediction: Prediction
+  photoUrl: string
+  onScanNext: (file: File) => void
+}) {
   const heatmapUrl = useExplanation(prediction.id)
   const card = useRef<HTMLElement>(null)
   useEffect(() => {
@@ -68,6 +78,7 @@ function ResultCard({ prediction, photoUrl }: { prediction: Prediction; photoUrl
   }, [prediction.id])
   return (
     <section ref={card} class="card result result--done" aria-labelledby="result-title" aria-live="polite">
+      <BinAnswer prediction={prediction} onScanNext={onScanNext} />
       <div class="result__summary">
         <h2 id="result-title" class="result__label" data-testid="predicted-label">
           <BallLabel label={prediction.predictedLabel} />
@@ -132,6 +143,7 @@ function ServiceNotice() {
 export function ScanPage() {
   const api = useApi()
   const [location, setLocation] = useState(readSavedLocation)
+  const [site, setSite] = useState(readSavedSite)
   const [state, setState] = useState<ScanState>({ step: 'idle' })
 
   const photoUrl = state.step === 'idle' ? null : state.photoUrl
@@ -145,7 +157,7 @@ export function ScanPage() {
     const url = URL.createObjectURL(file)
     const isImage = file.type.startsWith('image/')
     setState({ step: 'uploading', photoUrl: url, filename: file.name })
-    api.predict(file, file.name, location).then(
+    api.predict(file, file.name, location, site).then(
       (prediction) => setState({ step: 'done', photoUrl: url, prediction }),
       (error: unknown) => {
         // Keep a broken preview off the page when the file was not an image at all.
@@ -175,6 +187,7 @@ export function ScanPage() {
           />
           <p class="hint">Where the ball is stored; kept for your next scans.</p>
         </div>
+        <SiteField value={site} onChange={setSite} />
       </section>
       {state.step === 'uploading' && (
         <section class="card result" aria-busy="true">
@@ -205,7 +218,9 @@ export function ScanPage() {
           )}
         </section>
       )}
-      {state.step === 'done' && <ResultCard prediction={state.prediction} photoUrl={state.photoUrl} />}
+      {state.step === 'done' && (
+        <ResultCard prediction={state.prediction} photoUrl={state.photoUrl} onScanNext={scan} />
+      )}
     </>
   )
 }

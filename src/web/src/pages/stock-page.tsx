@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
 import { BarChart, LineChart } from '../components/charts.js'
+import { StockByBin } from '../components/stock-by-bin.js'
 import { AsyncView } from '../components/status-view.js'
 import { DriftPanel } from './drift-panel.js'
 import { formatCount, formatDay, formatPercent } from '../lib/format.js'
@@ -188,6 +189,7 @@ export function StockPage() {
           {(entries) => <StockTableView entries={entries} />}
         </AsyncView>
       </section>
+      <StockByBin />
       <section class="card" aria-labelledby="reports-title">
         <h2 id="reports-title">Reports</h2>
         <ReportFilterForm value={filters} onApply={setFilters} />
