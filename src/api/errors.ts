@@ -40,7 +40,41 @@ export class EmptyUploadError extends Error {
 export class NotAnImageError extends Error {
   readonly code = 'SPS_API_NOT_AN_IMAGE'
   constructor(filename: string) {
-    super(`"${filename}" is not a JPEG, PNG, WebP, GIF, TIFF or AVIF/HEIF image`)
+    super(`"${filename}" is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image`)
+  }
+}
+
+export class HeicNotSupportedError extends Error {
+  readonly code = 'SPS_API_HEIC_UNSUPPORTED'
+  constructor(filename: string) {
+    super(
+      `"${filename}" is a HEIC photo (the iPhone default), which this server cannot decode: send JPEG, PNG, ` +
+        'WebP or AVIF instead (on iPhone: Settings > Camera > Formats > Most Compatible)',
+    )
+  }
+}
+
+export class ImageTooSmallError extends Error {
+  readonly code = 'SPS_API_IMAGE_TOO_SMALL'
+  constructor(filename: string, width: number, height: number, minSide: number) {
+    super(
+      `"${filename}" is ${width}x${height} pixels, too small to recognise a ball: ` +
+        `send a photo at least ${minSide}x${minSide} pixels`,
+    )
+  }
+}
+
+export class CorrectionNotLatestError extends Error {
+  readonly code = 'SPS_API_CORRECTION_NOT_LATEST'
+  constructor(id: number) {
+    super(`correction ${id} is not this scan's latest one; only the latest correction can be undone`)
+  }
+}
+
+export class CorrectionNotFoundError extends Error {
+  readonly code = 'SPS_API_CORRECTION_NOT_FOUND'
+  constructor(predictionId: string, id: number) {
+    super(`scan "${predictionId}" has no correction ${id}`)
   }
 }
 
@@ -175,6 +209,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_FILE_MISSING: 400,
   SPS_API_FILE_EMPTY: 400,
   SPS_API_NOT_AN_IMAGE: 415,
+  SPS_API_HEIC_UNSUPPORTED: 415,
+  SPS_API_IMAGE_TOO_SMALL: 422,
+  SPS_API_CORRECTION_NOT_LATEST: 409,
+  SPS_API_CORRECTION_NOT_FOUND: 404,
   SPS_API_NOT_MULTIPART: 415,
   SPS_API_MULTIPART_MALFORMED: 400,
   SPS_API_UPLOAD_TOO_LARGE: 413,

@@ -71,7 +71,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
 
   test.for(['img', 'file', 'image'])('accepts the file in field "%s"', async (field, { app }) => {
     const res = await postMultipart(app, [
-      { name: field, filename: 'x.jpg', contentType: 'image/jpeg', value: await colourImage(5, 16, 'jpeg') },
+      { name: field, filename: 'x.jpg', contentType: 'image/jpeg', value: await colourImage(5, 32, 'jpeg') },
     ])
     expect(res.statusCode).toBe(200)
   })
@@ -223,7 +223,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
 
     test('a GIF with many frames is read from its first frame only', async ({ app }) => {
       const frames = 50
-      const gif = await sharp({ create: { width: 16, height: 16 * frames, channels: 3, background: 'red' } })
+      const gif = await sharp({ create: { width: 32, height: 32 * frames, channels: 3, background: 'red' } })
         .gif()
         .toBuffer()
       const animated = await sharp(gif, { pages: -1 }).gif({ loop: 0 }).toBuffer()
