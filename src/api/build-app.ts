@@ -21,6 +21,8 @@ import { authPlugin } from './plugins/auth.js'
 import { dashboardPlugin } from './plugins/dashboard.js'
 import { securityPlugin } from './plugins/security.js'
 import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
+import { capabilityRoutes } from './routes/capabilities.js'
+import { correctionUndoRoutes } from './routes/correction-undo.js'
 import { explainRoutes } from './routes/explain.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
@@ -101,6 +103,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
 
   // The API's table of contents: one plugin per resource.
   await app.register(predictionRoutes, { ctx })
+  await app.register(correctionUndoRoutes, { ctx })
   await app.register(reviewRoutes, { ctx })
   await app.register(historyRoutes, { ctx })
   await app.register(statsRoutes, { ctx })
@@ -111,6 +114,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(explainRoutes, { ctx })
   await app.register(legacyRoutes, { ctx })
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
+  await app.register(capabilityRoutes, { ctx })
   await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger())
