@@ -34,6 +34,7 @@ describe('decodePrediction', () => {
       createdAt: '2026-11-26T18:00:00.000Z',
       correctedLabel: null,
       imageUrl: null,
+      isFlagged: false,
     })
   })
 

@@ -12,6 +12,7 @@ import './styles/tables.css'
 import './styles/reports.css'
 import './styles/models.css'
 import './styles/review.css'
+import './styles/actions.css'
 import './styles/phone.css'
 
 function localStorageOrNull(): Storage | null {

@@ -26,6 +26,8 @@ export interface Prediction {
   correctedLabel: string | null
   /** Set when the API says where a kept photo can be fetched. */
   imageUrl: string | null
+  /** Sent to the review queue by staff. */
+  isFlagged: boolean
 }
 
 export interface HistoryPage {
@@ -59,6 +61,7 @@ export function decodePrediction(value: unknown): Prediction {
     createdAt: readString(obj, 'created_at', what),
     correctedLabel: readOptionalString(obj, 'corrected_label', what),
     imageUrl: readOptionalString(obj, 'image_url', what),
+    isFlagged: obj['is_flagged'] === true,
   }
 }
 
