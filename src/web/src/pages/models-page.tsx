@@ -103,7 +103,8 @@ function ModelCard({
     <article class={`card model${model.isProduction ? ' model--production' : ''}`} data-testid="model-card">
       <header class="model__header">
         <h2>
-          {model.name} <span class="muted">v{model.version}</span>
+          {model.name}{' '}
+          <span class="muted">{/^\d+$/.test(model.version) ? `v${model.version}` : model.version}</span>
         </h2>
         <ul class="tags" aria-label="Aliases">
           {model.isServing && <li class="badge badge--info">● serving now</li>}
