@@ -15,6 +15,7 @@ import type { Logger } from '../log/index.js'
 import { RecentUploads } from './recent-uploads.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
+import { answerClientError } from './fastify-errors.js'
 import type { ModelProvider } from './model-holder.js'
 import { RetrainJobs, type RetrainRunner } from './retrain-jobs.js'
 import { authPlugin } from './plugins/auth.js'
@@ -67,6 +68,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     return503OnClosing: true,
     trustProxy: fastifyTrustProxy(config.server.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors Node's parser raises (431 headers too large) answer `{code, message}` like every other error.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ctx: ApiContext = {

@@ -58,6 +58,7 @@ const MODULES: Record<string, ErrorModule> = {
       ImageTooSmallError: () => new apiErrors.ImageTooSmallError('a.png', 1, 1, 32),
       CorrectionNotLatestError: () => new apiErrors.CorrectionNotLatestError(3),
       CorrectionNotFoundError: () => new apiErrors.CorrectionNotFoundError('id', 3),
+      LegacyIdError: () => new apiErrors.LegacyIdError('123'),
     },
   },
   'api/inference': {

@@ -72,7 +72,9 @@ describe.each(testDrivers)('model plots (%s)', (driver) => {
     ])
   })
 
-  it('GET /models describes the bundled model like a registered one: metrics and model card', async ({ get }) => {
+  it('GET /models describes the bundled model like a registered one: metrics and model card', async ({
+    get,
+  }) => {
     const body = (await get('/models')).json<{ serving: Record<string, unknown> }>()
     expect(body.serving).toMatchObject({
       name: 'tiny',

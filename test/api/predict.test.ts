@@ -151,7 +151,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
           { name: 'img', filename: 'a.png', value: await colourImage(1) },
           { name: 'img', filename: 'b.png', value: await colourImage(2) },
         ],
-        413,
+        400,
         'SPS_API_TOO_MANY_FILES',
       ],
       [
@@ -255,7 +255,7 @@ describe.each(testDrivers)('POST /predict (%s)', (driver) => {
       })
       expect(res.statusCode).toBe(status)
       expect(res.json<{ code: string }>().code).toMatch(
-        /^(SPS_API_NOT_MULTIPART|FST_ERR_CTP_INVALID_MEDIA_TYPE)$/,
+        /^(SPS_API_NOT_MULTIPART|SPS_API_MEDIA_TYPE_UNSUPPORTED)$/,
       )
       expect(await storedCount(app)).toBe(0)
     })

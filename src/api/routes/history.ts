@@ -6,6 +6,7 @@ import type { ApiContext } from '../api-context.js'
 import { InvalidCursorError } from '../errors.js'
 import { historyCsvStream } from '../history-csv.js'
 import { FilterQuery, toFilters } from './history.schemas.js'
+import { checkLabelFilter } from './label-filter.js'
 import { PredictionSchema, errorResponses, toPrediction } from './prediction.schemas.js'
 
 const HistoryQuery = Type.Intersect([
@@ -37,6 +38,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
     },
     async (request) => {
       const { limit, cursor } = request.query
+      checkLabelFilter(ctx, request.query.label)
       const page = await listPredictionHistory(ctx.db.db, toFilters(request.query), {
         limit,
         cursor: cursor === undefined ? undefined : decodeCursor(cursor),
@@ -66,6 +68,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
       },
     },
     async (request, reply) => {
+      checkLabelFilter(ctx, request.query.label)
       void reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="sportscan-history.csv"')
