@@ -22,7 +22,9 @@ export function createCliContext(env: Record<string, string | undefined> = proce
       return handle
     },
     async close() {
-      if (handle) await (await handle).close()
+      // A database that failed to open has nothing to close, and its error was already reported once.
+      const opened = await handle?.catch(() => undefined)
+      await opened?.close()
     },
   }
 }

@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const getContext = () => (ctx ??= createCliContext())
   const program = new Command('sportscan')
     .description('Recognise sports balls in photos: data, training pipeline, model registry, API.')
+    .option('--verbose', 'print the stack trace of an error after its message')
     .showHelpAfterError()
     .exitOverride()
   for (const load of commandModules) (await load()).register(program, getContext)
@@ -34,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(
       `error${typeof code === 'string' ? ` [${code}]` : ''}: ${(err as Error).message ?? String(err)}`,
     )
-    if (ctx) ctx.log.debug({ err }, 'command failed')
+    if (program.opts<{ verbose?: boolean }>().verbose === true && err instanceof Error)
+      console.error(err.stack)
     return 1
   } finally {
     await ctx?.close()
