@@ -119,6 +119,8 @@ describe.skipIf(!hasChromium)('dashboard on a fresh clone (defaults, bundled mod
     await page.goto(`${baseUrl()}/`)
     await page.getByTestId('file-input').setInputFiles(photo)
     await page.getByTestId('predicted-label').waitFor()
+    await page.getByTestId('heatmap').waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'fresh-scan-desktop.png'), fullPage: true })
     const photoRequests: string[] = []
     page.on('request', (request) => {
       if (/\/predictions\/[^/]+\/image/.test(request.url())) photoRequests.push(request.url())
