@@ -19,12 +19,17 @@ const commandModules: Array<() => Promise<{ register(program: Command, ctx: () =
 
 async function main(argv: string[]): Promise<number> {
   let ctx: CliContext | undefined
-  const getContext = () => (ctx ??= createCliContext())
+  // `serve` logs requests at info; every other command prints its results and logs only warnings by default.
+  let isServe = false
+  const getContext = () => (ctx ??= createCliContext(process.env, isServe ? {} : { defaultLogLevel: 'warn' }))
   const program = new Command('sportscan')
     .description('Recognise sports balls in photos: data, training pipeline, model registry, API.')
     .option('--verbose', 'print the stack trace of an error after its message')
     .showHelpAfterError()
     .exitOverride()
+  program.hook('preAction', (_program, action) => {
+    isServe = action.name() === 'serve'
+  })
   for (const load of commandModules) (await load()).register(program, getContext)
   try {
     await program.parseAsync(argv)
