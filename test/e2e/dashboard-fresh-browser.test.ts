@@ -152,6 +152,13 @@ describe.skipIf(!hasChromium)('dashboard on a fresh clone (defaults, bundled mod
       await page.waitForLoadState('networkidle')
       expect(await horizontalOverflow(page), `${name} is wider than the phone`).toBeLessThanOrEqual(0)
       expect(await navigationRows(page), `${name}: navigation wraps`).toBe(1)
+      // Icons are bundled SVG, drawn the same without an emoji font: no emoji in the text at all.
+      const links = page.locator('nav[aria-label=Main] a')
+      expect(await links.locator('svg.icon').count()).toBe(await links.count())
+      const emoji = await page.evaluate(
+        () => document.body.innerText.match(/\p{Extended_Pictographic}/gu) ?? [],
+      )
+      expect(emoji, `${name} shows emoji`).toEqual([])
       // The screen as the phone shows it: a full-page capture would draw the fixed tab bar mid-page.
       await page.screenshot({ path: path.join(SCREENSHOTS, `fresh-${name}-phone.png`) })
     }
