@@ -16,6 +16,7 @@ import { RecentUploads } from './recent-uploads.js'
 import { ScanWriter } from './scan-writer.js'
 import type { ApiContext } from './api-context.js'
 import { handleError } from './errors.js'
+import { answerClientError } from './fastify-errors.js'
 import type { ModelProvider } from './model-holder.js'
 import { RetrainJobs, type RetrainRunner } from './retrain-jobs.js'
 import { authPlugin } from './plugins/auth.js'
@@ -23,6 +24,8 @@ import { dashboardPlugin } from './plugins/dashboard.js'
 import { securityPlugin } from './plugins/security.js'
 import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
 import { binRoutes } from './routes/bins.js'
+import { capabilityRoutes } from './routes/capabilities.js'
+import { correctionUndoRoutes } from './routes/correction-undo.js'
 import { explainRoutes } from './routes/explain.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
@@ -68,6 +71,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     return503OnClosing: true,
     trustProxy: fastifyTrustProxy(config.server.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors Node's parser raises (431 headers too large) answer `{code, message}` like every other error.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ctx: ApiContext = {
@@ -107,6 +112,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
 
   // The API's table of contents: one plugin per resource.
   await app.register(predictionRoutes, { ctx })
+  await app.register(correctionUndoRoutes, { ctx })
   await app.register(reviewRoutes, { ctx })
   await app.register(historyRoutes, { ctx })
   await app.register(statsRoutes, { ctx })
@@ -119,6 +125,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(explainRoutes, { ctx })
   await app.register(legacyRoutes, { ctx })
   await app.register(healthRoutes, { ctx, version: deps.version ?? '0.0.0' })
+  await app.register(capabilityRoutes, { ctx })
   await app.register(dashboardPlugin, { ctx, webDir: deps.webDir })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger())

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { FASTIFY_CODE_MAP, describeValidation } from './fastify-errors.js'
 
 /** The JSON every error answer carries. */
 export interface ErrorBody {
@@ -10,6 +11,16 @@ export class PredictionNotFoundError extends Error {
   readonly code = 'SPS_API_PREDICTION_NOT_FOUND'
   constructor(readonly id: string) {
     super(`no prediction with id "${id}"`)
+  }
+}
+
+export class LegacyIdError extends Error {
+  readonly code = 'SPS_API_LEGACY_ID'
+  constructor(id: string) {
+    super(
+      `no prediction with id "${id}": ids are UUIDs since the second API version, and integer ids of the ` +
+        'first one were not carried over; find the scan with GET /history',
+    )
   }
 }
 
@@ -40,7 +51,41 @@ export class EmptyUploadError extends Error {
 export class NotAnImageError extends Error {
   readonly code = 'SPS_API_NOT_AN_IMAGE'
   constructor(filename: string) {
-    super(`"${filename}" is not a JPEG, PNG, WebP, GIF, TIFF or AVIF/HEIF image`)
+    super(`"${filename}" is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image`)
+  }
+}
+
+export class HeicNotSupportedError extends Error {
+  readonly code = 'SPS_API_HEIC_UNSUPPORTED'
+  constructor(filename: string) {
+    super(
+      `"${filename}" is a HEIC photo (the iPhone default), which this server cannot decode: send JPEG, PNG, ` +
+        'WebP or AVIF instead (on iPhone: Settings > Camera > Formats > Most Compatible)',
+    )
+  }
+}
+
+export class ImageTooSmallError extends Error {
+  readonly code = 'SPS_API_IMAGE_TOO_SMALL'
+  constructor(filename: string, width: number, height: number, minSide: number) {
+    super(
+      `"${filename}" is ${width}x${height} pixels, too small to recognise a ball: ` +
+        `send a photo at least ${minSide}x${minSide} pixels`,
+    )
+  }
+}
+
+export class CorrectionNotLatestError extends Error {
+  readonly code = 'SPS_API_CORRECTION_NOT_LATEST'
+  constructor(id: number) {
+    super(`correction ${id} is not this scan's latest one; only the latest correction can be undone`)
+  }
+}
+
+export class CorrectionNotFoundError extends Error {
+  readonly code = 'SPS_API_CORRECTION_NOT_FOUND'
+  constructor(predictionId: string, id: number) {
+    super(`scan "${predictionId}" has no correction ${id}`)
   }
 }
 
@@ -165,8 +210,8 @@ export class RetrainUnavailableError extends Error {
 
 /**
  * The one table from error code to HTTP status. Domain codes (SPS_DATA_*, SPS_DB_*, ...) know no HTTP; this
- * is where they get one. Fastify's and @fastify/multipart's own 4xx codes are listed so they keep their
- * meaning (and get 415 rather than 406 for a non-multipart body).
+ * is where they get one. Fastify's and @fastify/multipart's own codes become SPS codes first
+ * (fastify-errors.ts), so a client never sees an FST_* code.
  */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_VALIDATION: 400,
@@ -175,10 +220,14 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_FILE_MISSING: 400,
   SPS_API_FILE_EMPTY: 400,
   SPS_API_NOT_AN_IMAGE: 415,
+  SPS_API_HEIC_UNSUPPORTED: 415,
+  SPS_API_IMAGE_TOO_SMALL: 422,
+  SPS_API_CORRECTION_NOT_LATEST: 409,
+  SPS_API_CORRECTION_NOT_FOUND: 404,
   SPS_API_NOT_MULTIPART: 415,
   SPS_API_MULTIPART_MALFORMED: 400,
   SPS_API_UPLOAD_TOO_LARGE: 413,
-  SPS_API_TOO_MANY_FILES: 413,
+  SPS_API_TOO_MANY_FILES: 400,
   SPS_API_FIELD_INVALID: 400,
   SPS_API_IDEMPOTENCY_KEY_REUSED: 409,
   SPS_API_CURSOR_INVALID: 400,
@@ -219,18 +268,12 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_REGISTRY_INVALID_REF: 400,
   SPS_REGISTRY_INVALID_NAME: 400,
   SPS_REGISTRY_UNKNOWN_ALIAS: 400,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 415,
-  FST_ERR_CTP_BODY_TOO_LARGE: 413,
-  FST_ERR_CTP_EMPTY_JSON_BODY: 400,
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 400,
-  FST_REQ_FILE_TOO_LARGE: 413,
-  FST_FILES_LIMIT: 413,
-  FST_PARTS_LIMIT: 413,
-  FST_FIELDS_LIMIT: 413,
-  FST_PROTO_VIOLATION: 400,
-  FST_INVALID_MULTIPART_CONTENT_TYPE: 415,
-  FST_INVALID_JSON_FIELD_ERROR: 400,
-  FST_MP_PREMATURE_CLOSE: 400,
+  SPS_API_MEDIA_TYPE_UNSUPPORTED: 415,
+  SPS_API_BODY_TOO_LARGE: 413,
+  SPS_API_BODY_INVALID: 400,
+  SPS_API_HEADERS_TOO_LARGE: 431,
+  SPS_API_REQUEST_TIMEOUT: 408,
+  SPS_API_LEGACY_ID: 404,
 })
 
 /** Error codes of pg / Node sockets meaning "the server is not reachable", not "your query is wrong". */
@@ -276,10 +319,19 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
   if (fastifyErr?.validation) {
     return {
       status: 400,
-      body: { code: 'SPS_API_VALIDATION', message: fastifyErr.message ?? 'invalid request' },
+      body: {
+        code: 'SPS_API_VALIDATION',
+        message: describeValidation({ ...fastifyErr, message: fastifyErr.message ?? 'invalid request' }),
+      },
     }
   }
-  const code = typeof fastifyErr?.code === 'string' ? fastifyErr.code : undefined
+  const rawCode = typeof fastifyErr?.code === 'string' ? fastifyErr.code : undefined
+  const translated = rawCode === undefined ? undefined : FASTIFY_CODE_MAP[rawCode]
+  if (translated !== undefined) {
+    const message = translated.message ?? (err instanceof Error ? err.message : String(err))
+    return { status: STATUS_BY_CODE[translated.code] ?? 400, body: { code: translated.code, message } }
+  }
+  const code = rawCode?.startsWith('SPS_') === true ? rawCode : undefined
   const mapped = code === undefined ? undefined : STATUS_BY_CODE[code]
   // Fastify's own client errors we did not list keep their status; everything else is our bug.
   const status =
@@ -296,10 +348,18 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
 
 /** Fastify error handler: answers `{code, message}`; logs server errors with their stack, client ones briefly. */
 export function handleError(err: Error, request: FastifyRequest, reply: FastifyReply): ErrorBody {
-  const { status, body } = toErrorReply(err)
+  const { status, body } = toErrorReply(asLegacyIdError(err, request) ?? err)
   if (status >= 500) request.log.error({ err, code: body.code }, 'request failed')
   else request.log.info({ code: body.code, status }, body.message)
   void reply.status(status)
   if (status === 503) void reply.header('retry-after', '2')
   return body
+}
+
+/** An integer id (the first API version's) in a UUID path parameter: a clear 404, not a schema error. */
+function asLegacyIdError(err: Error, request: FastifyRequest): LegacyIdError | undefined {
+  if ((err as Partial<FastifyError>).validationContext !== 'params') return undefined
+  const params: unknown = request.params
+  const id = typeof params === 'object' && params !== null && 'id' in params ? params.id : undefined
+  return typeof id === 'string' && /^[0-9]{1,19}$/.test(id) ? new LegacyIdError(id) : undefined
 }

@@ -21,3 +21,23 @@ export function sniffImageFormat(
   }
   return undefined
 }
+
+/** ISOBMFF brands of HEVC-coded HEIF (HEIC: the iPhone's default photo format). */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs'])
+
+/**
+ * True for a HEIC photo: its `ftyp` box names an HEVC brand, as major brand or (after a generic `mif1`/`msf1`)
+ * among the compatible ones, and no AVIF brand. This sharp build has no HEVC decoder, so these are refused by
+ * name before decoding, instead of failing with the decoder's "bad seek".
+ */
+export function isHeic(bytes: Buffer): boolean {
+  if (bytes.length < 16 || bytes.subarray(4, 8).toString('latin1') !== 'ftyp') return false
+  const boxSize = Math.min(bytes.readUInt32BE(0), bytes.length, 256)
+  const brands: string[] = [bytes.subarray(8, 12).toString('latin1')]
+  // After the major brand comes a 4-byte minor version, then the compatible brands.
+  for (let offset = 16; offset + 4 <= boxSize; offset += 4) {
+    brands.push(bytes.subarray(offset, offset + 4).toString('latin1'))
+  }
+  if (brands.some((brand) => brand === 'avif' || brand === 'avis')) return false
+  return brands.some((brand) => HEIC_BRANDS.has(brand))
+}

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto'
 import { keepImage, preprocessImage } from '../data/index.js'
 import { type PredictionRow, findPredictionsByIdempotencyKeys } from '../db/index.js'
 import type { ApiContext } from './api-context.js'
+import { checkUploadImage } from './check-upload-image.js'
 import {
   EmptyUploadError,
+  HeicNotSupportedError,
   IdempotencyKeyReusedError,
   NotAnImageError,
   isDatabaseUnreachable,
 } from './errors.js'
-import { sniffImageFormat } from './image-format.js'
+import { isHeic, sniffImageFormat } from './image-format.js'
 import type { Upload } from './read-uploads.js'
 
 export type ScanOutcome =
@@ -64,6 +66,7 @@ export async function recordScans(
     if (upload.error) return { error: upload.error }
     if (upload.bytes.length === 0) return { error: new EmptyUploadError(upload.filename) }
     if (!sniffImageFormat(upload.bytes)) return { error: new NotAnImageError(upload.filename) }
+    if (isHeic(upload.bytes)) return { error: new HeicNotSupportedError(upload.filename) }
     return undefined
   })
   if (outcomes.every((o) => o !== undefined)) return outcomes
@@ -76,6 +79,7 @@ export async function recordScans(
       uploads.map(async (upload, index) => {
         if (outcomes[index] !== undefined) return
         try {
+          await checkUploadImage(upload.bytes, upload.filename, ctx.config.serving.maxPixels)
           const pixels = await preprocessImage(upload.bytes, classifier.preprocess, {
             maxPixels: ctx.config.serving.maxPixels,
           })

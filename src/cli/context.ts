@@ -10,9 +10,15 @@ export interface CliContext {
   close(): Promise<void>
 }
 
-export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+export function createCliContext(
+  env: Record<string, string | undefined> = process.env,
+  options: { defaultLogLevel?: string } = {},
+): CliContext {
   const config = loadConfig(env)
-  const log = createLogger({ level: config.logLevel })
+  // A command's results are its output; its info logs would only repeat them, so they stay off unless asked.
+  const level =
+    env['LOG_LEVEL'] === undefined ? (options.defaultLogLevel ?? config.logLevel) : config.logLevel
+  const log = createLogger({ level })
   let handle: Promise<DatabaseHandle> | undefined
   return {
     config,
@@ -22,7 +28,9 @@ export function createCliContext(env: Record<string, string | undefined> = proce
       return handle
     },
     async close() {
-      if (handle) await (await handle).close()
+      // A database that failed to open has nothing to close, and its error was already reported once.
+      const opened = await handle?.catch(() => undefined)
+      await opened?.close()
     },
   }
 }

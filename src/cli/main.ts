@@ -1,32 +1,17 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander'
+import { CommanderError } from 'commander'
 import { createCliContext, type CliContext } from './context.js'
-
-/** Each command file adds its sub-commands; this list is the CLI's table of contents. */
-const commandModules: Array<() => Promise<{ register(program: Command, ctx: () => CliContext): void }>> = [
-  () => import('./commands/models.js'),
-  () => import('./commands/models-export.js'), // after models.js: adds `export` to its `models` group
-  () => import('./commands/pipeline.js'),
-  // after pipeline.js: adds `render` to its `pipeline` group
-  () => import('./commands/pipeline-render.js'),
-  () => import('./commands/pipeline-params.js'), // after pipeline.js, like render
-  () => import('./commands/data.js'),
-  () => import('./commands/data-feedback.js'), // after data.js: adds `export-feedback` to its `data` group
-  () => import('./commands/retrain.js'),
-  () => import('./commands/serve.js'),
-  () => import('./commands/evaluate.js'),
-  () => import('./commands/keys.js'),
-  () => import('./commands/bins.js'),
-]
+import { buildProgram } from './program.js'
 
 async function main(argv: string[]): Promise<number> {
   let ctx: CliContext | undefined
-  const getContext = () => (ctx ??= createCliContext())
-  const program = new Command('sportscan')
-    .description('Recognise sports balls in photos: data, training pipeline, model registry, API.')
-    .showHelpAfterError()
-    .exitOverride()
-  for (const load of commandModules) (await load()).register(program, getContext)
+  // `serve` logs requests at info; every other command prints its results and logs only warnings by default.
+  let isServe = false
+  const getContext = () => (ctx ??= createCliContext(process.env, isServe ? {} : { defaultLogLevel: 'warn' }))
+  const program = await buildProgram(getContext)
+  program.hook('preAction', (_program, action) => {
+    isServe = action.name() === 'serve'
+  })
   try {
     await program.parseAsync(argv)
     return 0
@@ -36,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(
       `error${typeof code === 'string' ? ` [${code}]` : ''}: ${(err as Error).message ?? String(err)}`,
     )
-    if (ctx) ctx.log.debug({ err }, 'command failed')
+    if (program.opts<{ verbose?: boolean }>().verbose === true && err instanceof Error)
+      console.error(err.stack)
     return 1
   } finally {
     await ctx?.close()

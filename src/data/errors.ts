@@ -18,7 +18,7 @@ export class ImageTooLargeError extends Error {
 export class UnsupportedImageFormatError extends Error {
   readonly code = 'SPS_DATA_IMAGE_FORMAT_UNSUPPORTED'
   constructor(readonly format: string) {
-    super(`image format "${format}" is not accepted (JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF are)`)
+    super(`image format "${format}" is not accepted (JPEG, PNG, WebP, GIF, TIFF and AVIF are; HEIC is not)`)
   }
 }
 

@@ -102,3 +102,4 @@ export {
   type ExportedFeedback,
 } from './export-feedback.js'
 export { materializeDataset } from './materialize-dataset.js'
+export { findTrainingOverlap, type ModelDataRecord, type TrainingOverlap } from './training-overlap.js'

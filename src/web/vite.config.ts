@@ -17,6 +17,9 @@ const apiPaths = [
   '/models',
   '/openapi.json',
   '/health',
+  '/capabilities',
+  '/review',
+  '/retrain',
 ]
 
 export default defineConfig({

@@ -39,8 +39,8 @@ export async function writeTinyModel(
   return dir
 }
 
-/** A small PNG of one colour; `n` picks a distinct colour. */
-export async function colourImage(n: number, size = 16, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
+/** A small PNG of one colour (32 px: the smallest the API accepts); `n` picks a distinct colour. */
+export async function colourImage(n: number, size = 32, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
   const background = { r: (n * 53) % 256, g: (n * 97 + 40) % 256, b: (n * 151 + 90) % 256 }
   const image = sharp({ create: { width: size, height: size, channels: 3, background } })
   return format === 'png' ? image.png().toBuffer() : image.jpeg().toBuffer()

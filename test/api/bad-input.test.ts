@@ -6,12 +6,12 @@ import { colourImage, postMultipart, storedCount } from './api-harness.js'
 // wrong field name, invalid UTF-8 and control characters in fields, 20000x20000 PNG header, pixel bomb) are
 // not repeated here; this file adds the rest of issue #8's table, with the default 10 MB upload limit.
 
-/** An animated GIF of `frames` distinct 8x8 frames. */
+/** An animated GIF of `frames` distinct 32x32 frames (the smallest size the API accepts). */
 async function animatedGif(frames: number): Promise<Buffer> {
-  const raw = Buffer.alloc(8 * 8 * 3 * frames)
+  const raw = Buffer.alloc(32 * 32 * 3 * frames)
   // Each frame a different pattern, so the encoder cannot merge frames.
-  for (let i = 0; i < raw.length; i++) raw[i] = (Math.floor(i / 192) * 31 + (i % 192) * 17) & 255
-  return sharp(raw, { raw: { width: 8, height: 8 * frames, channels: 3, pageHeight: 8 } })
+  for (let i = 0; i < raw.length; i++) raw[i] = (Math.floor(i / 3072) * 31 + (i % 3072) * 17) & 255
+  return sharp(raw, { raw: { width: 32, height: 32 * frames, channels: 3, pageHeight: 32 } })
     .gif()
     .toBuffer()
 }

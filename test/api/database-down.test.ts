@@ -63,6 +63,11 @@ describe.each(testDrivers)('database down (%s)', (driver) => {
       expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({
         database: 'down',
       })
+      // Liveness reports the last known state (the check /ready just made), without waiting on the database.
+      expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({
+        status: 'ok',
+        database: 'disconnected',
+      })
       const reopened = await openDatabase(config, log)
       expect(await countRows(reopened)).toBe(1)
       await reopened.close()

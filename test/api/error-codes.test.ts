@@ -55,6 +55,11 @@ const MODULES: Record<string, ErrorModule> = {
       RateLimitedError: () => new apiErrors.RateLimitedError(10, '1 minute'),
       RetrainRunningError: () => new apiErrors.RetrainRunningError('job-1'),
       RetrainUnavailableError: () => new apiErrors.RetrainUnavailableError(),
+      HeicNotSupportedError: () => new apiErrors.HeicNotSupportedError('a.heic'),
+      ImageTooSmallError: () => new apiErrors.ImageTooSmallError('a.png', 1, 1, 32),
+      CorrectionNotLatestError: () => new apiErrors.CorrectionNotLatestError(3),
+      CorrectionNotFoundError: () => new apiErrors.CorrectionNotFoundError('id', 3),
+      LegacyIdError: () => new apiErrors.LegacyIdError('123'),
     },
   },
   'api/inference': {

@@ -65,7 +65,7 @@ describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
   test('answers 404 {code, message} without the photo, for another model, and for an unknown scan', async ({
     app,
   }) => {
-    const kept = await scan(app, await photo(30, 30))
+    const kept = await scan(app, await photo(34, 34))
     await app.db.db.execute(sql`update predictions set model = 'tiny@0' where id = ${kept.id}`)
     const swapped = await app.inject({ method: 'GET', url: `/predictions/${kept.id}/explain` })
     expect(swapped.statusCode).toBe(404)
@@ -105,7 +105,7 @@ describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
   test('answers 404 for a model without a convolution layer', async ({ makeApp }) => {
     // The default test model: a dense layer on the pixels.
     const dense = await makeApp({ serving: { storeImages: true } })
-    const { id } = await scan(dense, await photo(20, 20))
+    const { id } = await scan(dense, await photo(36, 36))
     const res = await dense.inject({ method: 'GET', url: `/predictions/${id}/explain` })
     expect(res.statusCode).toBe(404)
     expect(res.json()).toEqual({

@@ -292,7 +292,16 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
     expect(docs.statusCode).toBe(200)
     expect(await get(app, '/categories')).toEqual({ categories: ['basketball', 'tennis_ball'], count: 2 })
     expect(await get(app, '/models')).toEqual({
-      serving: { ref: 'tiny@1', origin: 'bundled', confusion_matrix_url: null, learning_curves_url: null },
+      serving: {
+        ref: 'tiny@1',
+        origin: 'bundled',
+        name: 'tiny',
+        version: '1',
+        metrics: {},
+        model_card_url: null,
+        confusion_matrix_url: null,
+        learning_curves_url: null,
+      },
       models: [],
     })
     expect(await get(app, '/health')).toMatchObject({ status: 'ok', model_loaded: true, model: 'tiny@1' })

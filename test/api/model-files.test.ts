@@ -31,6 +31,8 @@ beforeAll(async () => {
   await writeTinyModel(bundledDir)
   bundledPlot = await png('#ff0000')
   await writeFile(path.join(bundledDir, 'confusion-matrix.png'), bundledPlot)
+  await writeFile(path.join(bundledDir, 'metrics.json'), JSON.stringify({ accuracy: 0.75, macroF1: 0.7 }))
+  await writeFile(path.join(bundledDir, 'README.md'), '# Model card: tiny\n')
   await writeTinyModel(trainedDir, { seed: 3 })
   registeredPlot = await png('#00ff00')
   await writeFile(path.join(trainedDir, 'learning-curves.png'), registeredPlot)
@@ -68,6 +70,22 @@ describe.each(testDrivers)('model plots (%s)', (driver) => {
         learning_curves_url: '/models/sports-ball-cnn/1/files/learning-curves.png',
       }),
     ])
+  })
+
+  it('GET /models describes the bundled model like a registered one: metrics and model card', async ({
+    get,
+  }) => {
+    const body = (await get('/models')).json<{ serving: Record<string, unknown> }>()
+    expect(body.serving).toMatchObject({
+      name: 'tiny',
+      version: '1',
+      metrics: { accuracy: 0.75, macroF1: 0.7 },
+      model_card_url: '/models/tiny/1/files/README.md',
+    })
+    const card = await get('/models/tiny/1/files/README.md')
+    expect(card.statusCode).toBe(200)
+    expect(card.headers['content-type']).toMatch(/^text\/markdown/)
+    expect(card.body).toBe('# Model card: tiny\n')
   })
 
   it('serves the linked PNGs byte for byte', async ({ get }) => {

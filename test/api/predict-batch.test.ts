@@ -92,7 +92,7 @@ describe.each(testDrivers)('POST /predict retries and batches (%s)', (driver) =>
       expect(await storedCount(app)).toBe(2)
     })
 
-    test('refuses more files than the batch limit (413) and stores none', async ({ app }) => {
+    test('refuses more files than the batch limit (400) and stores none', async ({ app }) => {
       const parts = await Promise.all(
         Array.from({ length: BATCH_LIMIT + 1 }, async (_, i) => ({
           name: 'files',
@@ -101,7 +101,7 @@ describe.each(testDrivers)('POST /predict retries and batches (%s)', (driver) =>
         })),
       )
       const res = await postMultipart(app, parts, {}, '/predict/batch')
-      expect(res.statusCode).toBe(413)
+      expect(res.statusCode).toBe(400)
       expect(res.json()).toMatchObject({ code: 'SPS_API_TOO_MANY_FILES' })
       expect(await storedCount(app)).toBe(0)
     })

@@ -1,6 +1,7 @@
 import { access, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { BALL_LABELS } from '../../src/data/index.js'
 import { computeClassificationMetrics, saveModelArtifact } from '../../src/model/index.js'
@@ -80,4 +81,45 @@ export function evaluationMetrics(count: number, correct: number): Record<string
   })
   const scored = computeClassificationMetrics(probs, actual, BALL_LABELS)
   return { ...scored, subset: 'test', temperature: 1 }
+}
+
+export interface WatchedPage {
+  page: Page
+  /** Console errors, uncaught exceptions and failed requests seen so far. */
+  problems: string[]
+}
+
+/** A new page that records every console error, page error, 4xx/5xx answer and failed request. */
+export async function openWatchedPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport })
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`)
+  })
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? ''
+    // Leaving a page cancels its pending requests (ERR_ABORTED): the test navigated, nothing failed.
+    if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${reason}`)
+  })
+  return { page, problems }
+}
+
+/** Sideways overflow of the whole page, in CSS pixels (0 when it fits). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+}
+
+/** Distinct top edges of the main navigation's links: 1 when it is one row. */
+export async function navigationRows(page: Page): Promise<number> {
+  const tops = await page
+    .locator('nav[aria-label=Main] a')
+    .evaluateAll((links) => links.map((link) => Math.round(link.getBoundingClientRect().top)))
+  return new Set(tops).size
 }

@@ -124,6 +124,15 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       if (message.type() === 'error') problems.push(`console: ${message.text()}`)
     })
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    // A failed request is a defect even when nothing logs it (a photo link that 404s, a missing asset).
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`)
+    })
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? ''
+      // Leaving a page cancels its pending requests (ERR_ABORTED): the test navigated, nothing failed.
+      if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${reason}`)
+    })
     return { page, problems }
   }
 
@@ -210,7 +219,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-error-desktop.png'), fullPage: true })
     expect(await historyTotal()).toBe(before)
     // The browser itself logs the refused upload's status; nothing else may appear.
-    expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([])
+    expect(problems.filter((p) => !/status of 4\d\d|^HTTP 4\d\d .*\/predict$/.test(p))).toEqual([])
     await page.close()
   })
 
@@ -291,6 +300,112 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     expect(stats.total).toBe(page.total)
   })
 
+  it('fixes a confident wrong scan from its History row with the keyboard: stock moves, Undo moves it back', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await scan(page, 'Bay 9')
+    const stored = await latestPrediction()
+    // A confident answer (threshold 0): it counted at once and never entered the review queue.
+    expect(stored.status).toBe('counted')
+    const wrong = stored.predictedLabel
+    const right = wrong === 'table_tennis_ball' ? 'golf_ball' : 'table_tennis_ball'
+    const countAt = async (label: string) =>
+      (await api().stock())
+        .filter((i) => i.location === 'Bay 9' && i.label === label)
+        .reduce((sum, i) => sum + i.count, 0)
+    expect([await countAt(wrong), await countAt(right)]).toEqual([1, 0])
+
+    await page.goto(`${baseUrl()}/scans`)
+    const row = page.getByTestId('history-row').filter({ hasText: 'Bay 9' })
+    await row.waitFor()
+    await row.locator('summary').focus()
+    await page.keyboard.press('Enter')
+    const select = row.getByLabel('Right ball type')
+    await select.focus()
+    await select.selectOption(right)
+    await row.getByRole('button', { name: 'Correct' }).focus()
+    await page.keyboard.press('Enter')
+    const notice = page.getByTestId('change-notice')
+    await notice.getByText(`corrected to ${describeBallType(right).name}`).waitFor()
+    expect([await countAt(wrong), await countAt(right)]).toEqual([0, 1])
+    await expect(row.locator('.cell-label').innerText()).resolves.toContain(describeBallType(right).name)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-corrected-desktop.png'), fullPage: true })
+
+    // The stock table agrees: the right type's total includes this scan.
+    const expectedTotal = (await api().stock())
+      .filter((i) => i.label === right)
+      .reduce((sum, i) => sum + i.count, 0)
+    const stockPage = await openPage(DESKTOP)
+    await stockPage.page.goto(`${baseUrl()}/reports`)
+    const stockRow = stockPage.page
+      .getByTestId('stock-table')
+      .locator('tbody tr', { hasText: describeBallType(right).name })
+    await expect(stockRow.locator('td').last().innerText()).resolves.toBe(String(expectedTotal))
+    expect(stockPage.problems).toEqual([])
+    await stockPage.page.close()
+
+    // Focus moved to Undo: Enter takes the correction back.
+    await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe('Undo')
+    await page.keyboard.press('Enter')
+    await notice.getByText(/^Undone:/).waitFor()
+    expect([await countAt(wrong), await countAt(right)]).toEqual([1, 0])
+    expect((await api().prediction(stored.id)).correctedLabel).toBeNull()
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('from the scan result: flag (and undo), mark not a ball, then delete', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    await scan(page, 'Bay 10')
+    const stored = await latestPrediction()
+    const inStock = async () =>
+      (await api().stock()).filter((i) => i.location === 'Bay 10').reduce((sum, i) => sum + i.count, 0)
+    const queued = async () => (await api().reviewQueue(200)).items.some((i) => i.id === stored.id)
+    const notice = page.getByTestId('change-notice')
+
+    await page.getByRole('button', { name: 'Flag for review' }).click()
+    await notice.getByText('sent to the review queue').waitFor()
+    expect(await queued()).toBe(true)
+    await page.getByRole('button', { name: 'Unflag' }).waitFor()
+    await notice.getByRole('button', { name: 'Undo' }).click()
+    await notice.getByText(/^Undone:/).waitFor()
+    expect(await queued()).toBe(false)
+
+    await page.getByRole('button', { name: 'Not a ball' }).click()
+    await notice.getByText('marked as not a ball').waitFor()
+    expect(await inStock()).toBe(0)
+    await page.getByTestId('corrected-label').waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-actions-desktop.png'), fullPage: true })
+
+    const before = await historyTotal()
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await notice.getByText('deleted').waitFor()
+    expect(await historyTotal()).toBe(before - 1)
+    await expect(page.getByTestId('predicted-label').count()).resolves.toBe(0)
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('refuses a 1x1 image with the minimum size, and shows no broken image', async () => {
+    const { page, problems } = await openPage(DESKTOP)
+    const tiny = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#e2711d' } })
+      .png()
+      .toBuffer()
+    const before = await historyTotal()
+    await page.goto(`${baseUrl()}/`)
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: tiny })
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toMatch(/1x1 pixels.*at least 32x32/)
+    expect(await page.locator('main img').count()).toBe(0)
+    expect(await historyTotal()).toBe(before)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'scan-too-small-desktop.png'), fullPage: true })
+    expect(problems.filter((p) => !/status of 4\d\d|^HTTP 4\d\d .*\/predict$/.test(p))).toEqual([])
+    await page.close()
+  })
+
   it('shows the registered model as production with its metrics', async () => {
     const { page, problems } = await openPage(DESKTOP)
     await page.goto(`${baseUrl()}/registry`)
@@ -340,14 +455,30 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
       { path: '/scans', name: 'history', ready: '[data-testid=history-row]' },
       { path: '/reports', name: 'stock', ready: '[data-testid=stock-table]' },
       { path: '/registry', name: 'models', ready: '[data-testid=model-card]' },
+      { path: '/queue', name: 'review', ready: 'h1' },
     ]
     for (const entry of pages) {
       if (entry.path !== null) await page.goto(`${baseUrl()}${entry.path}`)
       await page.locator(entry.ready).first().waitFor()
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
       expect(overflow, `${entry.name} page is wider than the phone`).toBeLessThanOrEqual(0)
+      // The navigation is one row of tabs: every link's top edge is the same.
+      const tops = await page
+        .locator('nav[aria-label=Main] a')
+        .evaluateAll((links) => links.map((link) => Math.round(link.getBoundingClientRect().top)))
+      expect(new Set(tops).size, `${entry.name}: navigation wraps`).toBe(1)
       await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-phone.png`), fullPage: true })
     }
+    // The stock table keeps the ball type and the total in view inside its box.
+    await page.goto(`${baseUrl()}/reports`)
+    const table = page.getByTestId('stock-table')
+    await table.waitFor()
+    const box = await page.locator('.table-scroll').first().boundingBox()
+    const first = await table.locator('tbody tr').first().locator('th').boundingBox()
+    const total = await table.locator('tbody tr').first().locator('td').last().boundingBox()
+    if (box === null || first === null || total === null) throw new Error('stock table not laid out')
+    expect(first.x).toBeGreaterThanOrEqual(box.x - 1)
+    expect(total.x + total.width).toBeLessThanOrEqual(box.x + box.width + 1)
     expect(problems).toEqual([])
     await page.close()
   })

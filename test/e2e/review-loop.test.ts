@@ -28,7 +28,7 @@ async function photosByClass(): Promise<Record<string, Buffer[]>> {
   const out: Record<string, Buffer[]> = {}
   for (const [c, label] of CLASSES.entries()) {
     if (!isThere) {
-      out[label] = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => colourImage(c * 10 + i, 24, 'jpeg')))
+      out[label] = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => colourImage(c * 10 + i, 32, 'jpeg')))
       continue
     }
     const dir = path.join(dataset, label)

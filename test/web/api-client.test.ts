@@ -155,62 +155,60 @@ describe('ApiClient.history', () => {
   })
 })
 
+const capabilities = {
+  store_images: true,
+  auth: 'off',
+  role: 'admin',
+  min_image_side_px: 32,
+  max_upload_bytes: 10,
+  batch_limit: 2,
+}
+
 describe('ApiClient.explanation', () => {
-  it('fetches the overlay PNG when the server documents the route', async () => {
+  it('fetches the overlay PNG', async () => {
     const png = Buffer.from('89504e470d0a1a0a', 'hex')
     const { baseUrl, seen } = await serve((req, res) => {
-      if (req.url === '/openapi.json')
-        return json(res, 200, { paths: { '/predictions/{id}/explain': { get: {} } } })
+      if (req.url === '/capabilities') return json(res, 200, capabilities)
       res.writeHead(200, { 'content-type': 'image/png' })
       res.end(png)
     })
     const blob = await createApiClient({ baseUrl }).explanation('p 1')
     expect(blob?.type).toBe('image/png')
     expect(Buffer.from((await blob?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(png)
-    expect(seen.map((r) => r.url)).toEqual(['/openapi.json', '/predictions/p%201/explain'])
+    expect(seen.map((r) => r.url)).toEqual(['/capabilities', '/predictions/p%201/explain'])
   })
 
-  it('answers null on 404 and asks the OpenAPI document only once', async () => {
+  it('answers null on 404 and asks for the capabilities only once per key', async () => {
     const { baseUrl, seen } = await serve((req, res) => {
-      if (req.url === '/openapi.json')
-        return json(res, 200, { paths: { '/predictions/{id}/explain': { get: {} } } })
+      if (req.url === '/capabilities') return json(res, 200, capabilities)
       json(res, 404, { code: 'SPS_API_NOT_FOUND', message: 'no heatmap' })
     })
-    const client = createApiClient({ baseUrl })
+    let key: string | null = null
+    const client = createApiClient({ baseUrl, getApiKey: () => key })
     expect(await client.explanation('a')).toBeNull()
     expect(await client.explanation('b')).toBeNull()
-    expect(seen.filter((r) => r.url === '/openapi.json')).toHaveLength(1)
+    expect(seen.filter((r) => r.url === '/capabilities')).toHaveLength(1)
+    // Signing in may change the role: asked again, with the key.
+    key = 'sk_x'
+    await client.capabilities()
+    expect(seen.filter((r) => r.url === '/capabilities')).toHaveLength(2)
+    expect(seen.at(-1)?.headers['authorization']).toBe('Bearer sk_x')
   })
+})
 
-  it('does not call an explain route the server does not have', async () => {
-    const { baseUrl, seen } = await serve((_req, res) => json(res, 404, { code: 'NF', message: 'not found' }))
-    expect(await createApiClient({ baseUrl }).explanation('a')).toBeNull()
-    expect(seen.map((r) => r.url)).toEqual(['/openapi.json'])
+describe('ApiClient.imageUrl', () => {
+  it('links no photo when the server keeps none, whatever the row says', async () => {
+    const { baseUrl } = await serve((_req, res) => json(res, 200, { ...capabilities, store_images: false }))
+    const client = createApiClient({ baseUrl })
+    const caps = await client.capabilities()
+    expect(client.imageUrl({ id: 'p1', imageUrl: '/predictions/p1/image' }, caps)).toBeNull()
   })
 })
 
 describe('ApiClient.promote', () => {
-  it('posts to a documented promote route with the model filled in and no body', async () => {
+  it('moves the production alias with the version in the body', async () => {
     const { baseUrl, seen } = await serve((req, res) => {
-      if (req.url === '/openapi.json')
-        return json(res, 200, { paths: { '/models/{name}/{version}/promote': { post: {} } } })
-      json(res, 200, { ok: true })
-    })
-    const client = createApiClient({ baseUrl })
-    const caps = await client.capabilities()
-    await client.promote({ name: 'sportscan', version: '3', ref: 'sportscan@3' }, caps)
-    expect(seen[1]?.method).toBe('POST')
-    expect(seen[1]?.url).toBe('/models/sportscan/3/promote')
-    expect(seen[1]?.body).toBe('')
-  })
-
-  it('sends only the body fields the route documents', async () => {
-    const { baseUrl, seen } = await serve((req, res) => {
-      if (req.url === '/openapi.json') {
-        const schema = { type: 'object', properties: { version: { type: 'integer' } } }
-        const put = { requestBody: { content: { 'application/json': { schema } } } }
-        return json(res, 200, { paths: { '/models/{name}/aliases/{alias}': { put } } })
-      }
+      if (req.url === '/capabilities') return json(res, 200, capabilities)
       json(res, 200, { ok: true })
     })
     const client = createApiClient({ baseUrl })
@@ -224,7 +222,7 @@ describe('ApiClient.promote', () => {
     expect(JSON.parse(seen[1]?.body ?? '')).toEqual({ version: 4 })
   })
 
-  it('refuses without calling the server when promotion is not offered', async () => {
+  it('refuses without calling the server when the server cannot say what it offers', async () => {
     const { baseUrl, seen } = await serve((_req, res) => json(res, 404, {}))
     const client = createApiClient({ baseUrl })
     const caps = await client.capabilities()

@@ -1,54 +1,34 @@
 import { describe, expect, it } from 'vitest'
-import { fillPath, readCapabilities } from '../../src/web/src/lib/capabilities.js'
+import { ResponseShapeError } from '../../src/web/src/lib/errors.js'
+import { decodeCapabilities, fillPath, isAllowed } from '../../src/web/src/lib/capabilities.js'
 
-describe('readCapabilities', () => {
-  it('finds the optional routes in an OpenAPI document', () => {
-    const caps = readCapabilities({
-      openapi: '3.0.3',
-      paths: {
-        '/predict': { post: {} },
-        '/predictions/{id}/explain': { get: {} },
-        '/predictions/{id}/image': { get: {}, head: {} },
-        '/models/{name}/{version}/promote': { post: {} },
-      },
-    })
-    expect(caps).toEqual({
-      explainPath: '/predictions/{id}/explain',
-      imagePath: '/predictions/{id}/image',
-      promote: { method: 'POST', path: '/models/{name}/{version}/promote', bodyKeys: [] },
-    })
+describe('decodeCapabilities', () => {
+  const answer = {
+    store_images: false,
+    auth: 'off',
+    role: 'admin',
+    min_image_side_px: 32,
+    max_upload_bytes: 10,
+    batch_limit: 2,
+  }
+
+  it('offers no photo route when the server keeps no photos, so no thumbnail is ever asked for', () => {
+    expect(decodeCapabilities(answer).imagePath).toBeNull()
+    expect(decodeCapabilities({ ...answer, store_images: true }).imagePath).toBe('/predictions/{id}/image')
   })
 
-  it('reads the body properties of an alias route, so only documented fields are sent', () => {
-    const caps = readCapabilities({
-      paths: {
-        '/models/{name}/aliases/{alias}': {
-          put: {
-            requestBody: {
-              content: { 'application/json': { schema: { type: 'object', properties: { version: {} } } } },
-            },
-          },
-        },
-      },
-    })
-    expect(caps.promote).toEqual({
-      method: 'PUT',
-      path: '/models/{name}/aliases/{alias}',
-      bodyKeys: ['version'],
-    })
+  it('reads the caller role and what it allows', () => {
+    const viewer = decodeCapabilities({ ...answer, role: 'viewer' })
+    expect([isAllowed(viewer, 'viewer'), isAllowed(viewer, 'reviewer')]).toEqual([true, false])
+    const admin = decodeCapabilities(answer)
+    expect([isAllowed(admin, 'reviewer'), isAllowed(admin, 'admin')]).toEqual([true, true])
+    const anonymous = decodeCapabilities({ ...answer, auth: 'required', role: null })
+    expect(isAllowed(anonymous, 'viewer')).toBe(false)
+    expect(anonymous.minImageSidePx).toBe(32)
   })
 
-  it('accepts Fastify-style :params and ignores routes with the wrong method', () => {
-    const caps = readCapabilities({
-      paths: { '/predictions/:id/explain': { GET: {} }, '/models/promote': { get: {} } },
-    })
-    expect(caps.explainPath).toBe('/predictions/{id}/explain')
-    expect(caps.promote).toBeNull()
-  })
-
-  it('offers nothing for a missing or malformed document', () => {
-    expect(readCapabilities(null)).toEqual({ explainPath: null, imagePath: null, promote: null })
-    expect(readCapabilities({ paths: [] }).imagePath).toBeNull()
+  it('refuses a role it does not know', () => {
+    expect(() => decodeCapabilities({ ...answer, role: 'owner' })).toThrow(ResponseShapeError)
   })
 })
 

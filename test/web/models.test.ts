@@ -88,6 +88,33 @@ describe('decodeModels', () => {
     expect(models[0]?.images).toEqual([])
   })
 
+  it('lists the model served from outside the registry (the bundled one) first, with its metrics and card', () => {
+    const models = decodeModels({
+      serving: {
+        ref: 'sports-ball-cnn@bundled-5',
+        origin: 'bundled',
+        name: 'sports-ball-cnn',
+        version: 'bundled-5',
+        metrics: { accuracy: 0.723, macroF1: 0.7 },
+        model_card_url: '/models/sports-ball-cnn/bundled-5/files/README.md',
+        confusion_matrix_url: '/models/sports-ball-cnn/bundled-5/files/confusion-matrix.png',
+        learning_curves_url: null,
+      },
+      models: [],
+    })
+    expect(models).toHaveLength(1)
+    expect(models[0]).toMatchObject({
+      ref: 'sports-ball-cnn@bundled-5',
+      origin: 'bundled',
+      isServing: true,
+      accuracy: 0.723,
+      modelCardUrl: '/models/sports-ball-cnn/bundled-5/files/README.md',
+      images: [
+        { title: 'Confusion matrix', url: '/models/sports-ball-cnn/bundled-5/files/confusion-matrix.png' },
+      ],
+    })
+  })
+
   it('reads the pipeline metrics (camelCase, nested under test) and their confusion counts', () => {
     const [model] = decodeModels({
       models: [

@@ -38,6 +38,7 @@ describe('decodePrediction', () => {
       bin: null,
       binReason: null,
       putAway: null,
+      isFlagged: false,
     })
   })
 

@@ -5,17 +5,17 @@ import { formatDay, formatPercent } from '../../src/web/src/lib/format.js'
 import { matchRoute, PAGE_ROUTES } from '../../src/web/src/lib/routes.js'
 
 describe('describeBallType', () => {
-  it('has a friendly name and icon for every label the model knows', () => {
+  it('has a friendly name and its own swatch colour for every label the model knows', () => {
     expect([...knownBallLabels()].sort()).toEqual([...BALL_LABELS].sort())
     for (const label of BALL_LABELS) {
       const ball = describeBallType(label)
       expect(ball.name).not.toContain('_')
-      expect(ball.icon).not.toBe('❔')
+      expect(ball.colour).toMatch(/^#[0-9a-f]{6}$/)
     }
   })
 
   it('still reads well for a label it does not know', () => {
-    expect(describeBallType('ice_ball')).toEqual({ label: 'ice_ball', name: 'Ice ball', icon: '❔' })
+    expect(describeBallType('ice_ball')).toEqual({ label: 'ice_ball', name: 'Ice ball', colour: '#9ca3af' })
   })
 })
 

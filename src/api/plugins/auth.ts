@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The role a key needs to call this route; every route declares one (`public` for none). */
     role?: RequiredRole
+    /** A public route that still reads a key when one is sent (never refusing), e.g. to say what it may do. */
+    identify?: boolean
   }
   interface FastifyRequest {
     /** The verified key, when the route needed one and auth is on. */
@@ -60,7 +62,13 @@ export const authPlugin = fp(
 
     const checkKey = async (request: FastifyRequest, reply: FastifyReply) => {
       const role = request.routeOptions.config.role
-      if (role === undefined || role === 'public' || options.mode === 'off') return
+      if (options.mode === 'off') return
+      if (role === 'public' && request.routeOptions.config.identify === true) {
+        const key = BEARER.exec(request.headers.authorization ?? '')?.[1]
+        request.apiKey = (key === undefined ? undefined : await verifier.verify(key)) ?? null
+        return
+      }
+      if (role === undefined || role === 'public') return
       const header = request.headers.authorization
       if (header === undefined) {
         void reply.header('www-authenticate', 'Bearer')

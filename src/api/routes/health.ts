@@ -8,10 +8,35 @@ const ReadySchema = Type.Object({
   database: Type.Union([Type.Literal('up'), Type.Literal('down')]),
 })
 
+/** How often the database is pinged in the background, so /health can report it without waiting on it. */
+const DATABASE_CHECK_MS = 15_000
+
+type DatabaseState = 'connected' | 'disconnected' | 'unknown'
+
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version: string }> = async (
   app,
   { ctx, version },
 ) => {
+  // Liveness stays cheap: /health reports the last known state; /ready and a background ping update it.
+  let database: { state: DatabaseState; checkedAt: Date | null } = { state: 'unknown', checkedAt: null }
+  const checkDatabase = async (): Promise<boolean> => {
+    const isUp = await ctx.db.ping().then(
+      () => true,
+      (err: unknown) => {
+        ctx.log.warn({ err }, 'database not answering')
+        return false
+      },
+    )
+    database = { state: isUp ? 'connected' : 'disconnected', checkedAt: new Date() }
+    return isUp
+  }
+  const timer = setInterval(() => void checkDatabase(), DATABASE_CHECK_MS)
+  timer.unref()
+  app.addHook('onReady', async () => {
+    await checkDatabase()
+  })
+  app.addHook('onClose', async () => clearInterval(timer))
+
   app.get(
     '/health',
     {
@@ -25,6 +50,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version:
             model_loaded: Type.Boolean(),
             model: Type.Union([Type.String(), Type.Null()]),
             version: Type.String(),
+            database: Type.Union(
+              [Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('unknown')],
+              {
+                description:
+                  'Last known state (checked at start, every 15 s and by /ready); never waited on here',
+              },
+            ),
+            database_checked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
           }),
         },
       },
@@ -36,6 +69,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version:
         model_loaded: served !== undefined,
         model: served?.classifier.ref ?? null,
         version,
+        database: database.state,
+        database_checked_at: database.checkedAt?.toISOString() ?? null,
       }
     },
   )
@@ -50,15 +85,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext; version:
         response: { 200: ReadySchema, 503: ReadySchema },
       },
     },
-    async (request, reply) => {
+    async (_request, reply) => {
       const isModelLoaded = ctx.models.current() !== undefined
-      const isDatabaseUp = await ctx.db.ping().then(
-        () => true,
-        (err: unknown) => {
-          request.log.warn({ err }, 'readiness: database not answering')
-          return false
-        },
-      )
+      const isDatabaseUp = await checkDatabase()
       const isReady = isModelLoaded && isDatabaseUp
       void reply.status(isReady ? 200 : 503)
       return {

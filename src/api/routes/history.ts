@@ -7,6 +7,7 @@ import { InvalidCursorError } from '../errors.js'
 import { toScanAnswers } from '../bin-fields.js'
 import { historyCsvStream } from '../history-csv.js'
 import { FilterQuery, toFilters } from './history.schemas.js'
+import { checkLabelFilter } from './label-filter.js'
 import { PredictionSchema, errorResponses } from './prediction.schemas.js'
 import { BinFieldsSchema } from './put-away.schemas.js'
 
@@ -39,6 +40,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
     },
     async (request) => {
       const { limit, cursor } = request.query
+      checkLabelFilter(ctx, request.query.label)
       const page = await listPredictionHistory(ctx.db.db, toFilters(request.query), {
         limit,
         cursor: cursor === undefined ? undefined : decodeCursor(cursor),
@@ -68,6 +70,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
       },
     },
     async (request, reply) => {
+      checkLabelFilter(ctx, request.query.label)
       void reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="sportscan-history.csv"')

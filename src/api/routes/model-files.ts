@@ -18,10 +18,26 @@ export const MODEL_PLOTS = {
 
 type PlotUrls = { [K in keyof typeof MODEL_PLOTS]: string | null }
 
-const SERVABLE_FILES = Object.values(MODEL_PLOTS)
+/** The model card a bundled or pipeline-built artifact carries (Markdown). */
+export const MODEL_CARD_FILE = 'README.md'
+
+const SERVABLE_FILES = [...Object.values(MODEL_PLOTS), MODEL_CARD_FILE]
 
 export function modelFileUrl(name: string, version: number | string, file: string): string {
   return `/models/${encodeURIComponent(name)}/${encodeURIComponent(String(version))}/files/${file}`
+}
+
+/** URL of the model card in an artifact folder; null without one. */
+export async function modelCardUrl(
+  dir: string,
+  name: string,
+  version: number | string,
+): Promise<string | null> {
+  const isThere = await access(path.join(dir, MODEL_CARD_FILE)).then(
+    () => true,
+    () => false,
+  )
+  return isThere ? modelFileUrl(name, version, MODEL_CARD_FILE) : null
 }
 
 /** URLs of the plots an artifact folder holds; null for the ones it lacks. */
@@ -61,16 +77,16 @@ export const modelFileRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = a
     {
       config: { role: 'viewer' },
       schema: {
-        summary: 'A plot the training pipeline wrote next to a model (confusion matrix, learning curves)',
+        summary: 'A plot the training pipeline wrote next to a model, or its model card (README.md)',
         tags: ['models'],
-        produces: ['image/png'],
+        produces: ['image/png', 'text/markdown'],
         params: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 100 }),
           version: Type.String({ minLength: 1, maxLength: 100 }),
           file: Type.Union(SERVABLE_FILES.map((f) => Type.Literal(f))),
         }),
         response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PNG' }),
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PNG or Markdown' }),
           ...errorResponses,
         },
       },
@@ -86,7 +102,8 @@ export const modelFileRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = a
         throw err
       })
       // Artifacts are immutable once registered.
-      void reply.type('image/png').header('cache-control', 'private, max-age=86400')
+      const type = file === MODEL_CARD_FILE ? 'text/markdown; charset=utf-8' : 'image/png'
+      void reply.type(type).header('cache-control', 'private, max-age=86400')
       return bytes
     },
   )

@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { BALL_LABELS } from '../../data/index.js'
+import { ARTIFACT_FILES } from '../../model/index.js'
 import { MODEL_ALIASES, listModels, promoteAlias } from '../../registry/index.js'
 import type { ApiContext } from '../api-context.js'
-import { plotUrls } from './model-files.js'
+import { modelCardUrl, plotUrls } from './model-files.js'
 import { errorResponses } from './prediction.schemas.js'
 
 /** Plots the pipeline wrote next to the model, served by GET /models/:name/:version/files/:file. */
@@ -53,7 +56,24 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
         response: {
           200: Type.Object({
             serving: Type.Union([
-              Type.Object({ ref: Type.String(), origin: Type.String(), ...PlotUrlFields }),
+              Type.Object(
+                {
+                  ref: Type.String(),
+                  origin: Type.Union([
+                    Type.Literal('registry'),
+                    Type.Literal('bundled'),
+                    Type.Literal('folder'),
+                  ]),
+                  name: Type.String(),
+                  version: Type.String(),
+                  metrics: Type.Record(Type.String(), Type.Unknown(), {
+                    description: "The artifact's metrics.json (test split); {} when it has none",
+                  }),
+                  model_card_url: Type.Union([Type.String(), Type.Null()]),
+                  ...PlotUrlFields,
+                },
+                { description: 'The model answering scans now, wherever it came from (the bundled one too)' },
+              ),
               Type.Null(),
             ]),
             models: Type.Array(ModelSchema),
@@ -72,6 +92,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
             ? {
                 ref: served.classifier.ref,
                 origin: served.source.origin,
+                name: servedRef.name,
+                version: servedRef.version,
+                metrics: await readArtifactMetrics(served.source.dir),
+                model_card_url: await modelCardUrl(served.source.dir, servedRef.name, servedRef.version),
                 ...(await plotUrls(served.source.dir, servedRef.name, servedRef.version)),
               }
             : null,
@@ -132,4 +156,18 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async
 function parseRef(ref: string): { name: string; version: string } | undefined {
   const at = ref.lastIndexOf('@')
   return at > 0 ? { name: ref.slice(0, at), version: ref.slice(at + 1) } : undefined
+}
+
+/** The metrics an artifact folder records; {} when it has none (a folder model trained elsewhere). */
+async function readArtifactMetrics(dir: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path.join(dir, ARTIFACT_FILES.metrics), 'utf8').catch(() => null)
+  if (text === null) return {}
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? Object.fromEntries(Object.entries(parsed))
+      : {}
+  } catch {
+    return {} // a damaged metrics file hides the figures, not the model
+  }
 }

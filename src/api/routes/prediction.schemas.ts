@@ -30,6 +30,7 @@ export const PredictionSchema = Type.Object({
   corrected_label: Type.Union([Type.String(), Type.Null()], {
     description: 'Label a reviewer gave the scan last; null when never corrected',
   }),
+  is_flagged: Type.Boolean({ description: 'Sent to the review queue by staff' }),
 })
 export type Prediction = Static<typeof PredictionSchema>
 
@@ -50,5 +51,6 @@ export function toPrediction(row: PredictionRow | PredictionView): Prediction {
     created_at: row.createdAt.toISOString(),
     status: row.status,
     corrected_label: 'correctedLabel' in row ? row.correctedLabel : null,
+    is_flagged: row.isFlagged,
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { flagPrediction, listReviewQueue } from '../../db/index.js'
+import { flagPrediction, listReviewQueue, unflagPrediction } from '../../db/index.js'
 import type { ApiContext } from '../api-context.js'
 import { PredictionNotFoundError } from '../errors.js'
 import { PredictionIdParams, PredictionSchema, errorResponses, toPrediction } from './prediction.schemas.js'
@@ -67,6 +67,28 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asyn
         throw new PredictionNotFoundError(request.params.id)
       }
       return { id: request.params.id, is_flagged: true as const }
+    },
+  )
+
+  app.delete(
+    '/predictions/:id/flag',
+    {
+      config: { role: 'reviewer' },
+      schema: {
+        summary: "Take a staff flag off a scan again (the dashboard's undo)",
+        tags: ['review'],
+        params: PredictionIdParams,
+        response: {
+          200: Type.Object({ id: Type.String(), is_flagged: Type.Literal(false) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      if (!(await unflagPrediction(ctx.db.db, request.params.id))) {
+        throw new PredictionNotFoundError(request.params.id)
+      }
+      return { id: request.params.id, is_flagged: false as const }
     },
   )
 }

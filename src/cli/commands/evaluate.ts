@@ -4,12 +4,15 @@ import { Option, type Command } from 'commander'
 import {
   evaluateDirectory,
   initBackend,
+  listClassFolderImages,
+  listSplitSubsetImages,
   loadServedModel,
   TEST_VIEW_PRESETS,
   type DirectoryEvaluation,
   type TestViewPreset,
 } from '../../model/index.js'
-import { resolveServedModel, servedModelInFolder } from '../../registry/index.js'
+import { findTrainingOverlap, type TrainingOverlap } from '../../data/index.js'
+import { getModel, resolveServedModel, servedModelInFolder, type ServedModel } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
 
 interface EvaluateOptions {
@@ -71,6 +74,7 @@ export function register(program: Command, getContext: () => CliContext): void {
           policy,
           options.model === undefined ? {} : { model: options.model },
         ))
+      const overlap = await checkTrainingOverlap(ctx, served, options)
       const backend = await initBackend({ log: ctx.log })
       // The runtime and precision the server would use (model's chooseRuntime), so the figures are the served ones.
       const { classifier, choice } = await loadServedModel(served, { home: ctx.config.home, log: ctx.log })
@@ -113,11 +117,13 @@ export function register(program: Command, getContext: () => CliContext): void {
         await classifier.dispose()
       }
       if (options.json) {
-        console.log(JSON.stringify({ ...result, ...how }))
+        console.log(JSON.stringify({ ...result, ...how, trainingOverlap: overlap }))
         return
       }
       console.log(`runtime   ${how.runtime}${how.precision ? ` (${how.precision})` : ''}`)
       printReport(result, outDir, ctx.config.serving.threshold)
+      // Last, after the figures, so it is what the reader sees (stderr: stdout stays the report).
+      warnAboutOverlap(overlap)
     })
 }
 
@@ -150,4 +156,37 @@ function printReport(result: DirectoryEvaluation, outDir: string, servingThresho
   }
   console.log('')
   console.log(`written to ${outDir} (metrics.json, confusion-matrix.png)`)
+}
+
+/** Whether the photos to score were in the model's training or validation split (registry models only). */
+async function checkTrainingOverlap(
+  ctx: CliContext,
+  served: ServedModel,
+  options: EvaluateOptions,
+): Promise<TrainingOverlap> {
+  if (served.origin !== 'registry' || served.ref === undefined) {
+    return { isChecked: false, reason: `a ${served.origin} model records no training split` }
+  }
+  const model = await getModel((await ctx.db()).db, served.ref)
+  const files = options.splitFile
+    ? await listSplitSubsetImages(options.data, options.splitFile, options.subset)
+    : await listClassFolderImages(options.data)
+  return findTrainingOverlap(
+    ctx.config.home,
+    { datasetVersion: model.row.datasetVersion, split: model.row.split ?? null },
+    files.map((f) => f.absolutePath),
+    options.splitFile ? { splitFile: options.splitFile } : {},
+  )
+}
+
+function warnAboutOverlap(overlap: TrainingOverlap): void {
+  if (!overlap.isChecked) {
+    console.error(`note: photos were not checked against the training split (${overlap.reason})`)
+    return
+  }
+  if (overlap.inTrain + overlap.inVal === 0) return
+  console.error(
+    `warning: ${overlap.inTrain} of the ${overlap.scored} photos scored were in the model's training split and ` +
+      `${overlap.inVal} in its validation split (same content): the figures above overstate how it does on new photos`,
+  )
 }

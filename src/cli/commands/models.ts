@@ -1,27 +1,48 @@
+import path from 'node:path'
 import type { Command } from 'commander'
 import { getModel, listModels, promoteAlias, type ModelSummary } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
+import { findUnregisteredServedModel, type UnregisteredServedModel } from './served-model-info.js'
 
 export function register(program: Command, getContext: () => CliContext): void {
   const models = program.command('models').description('List, inspect and promote registered models.')
 
   models
     .command('list')
-    .description('List every registered model version with its aliases.')
+    .description(
+      'List every registered model version with its aliases, and the bundled model when it serves.',
+    )
     .option('--json', 'print a JSON array')
     .action(async (options: { json?: boolean }) => {
       const ctx = getContext()
-      const listed = await listModels((await ctx.db()).db)
+      const db = (await ctx.db()).db
+      const [listed, unregistered] = await Promise.all([
+        listModels(db),
+        findUnregisteredServedModel(db, ctx.config.serving),
+      ])
       if (options.json) {
-        console.log(JSON.stringify(listed.map(toJson), null, 2))
+        const served = unregistered === undefined ? [] : [unregisteredJson(unregistered)]
+        console.log(JSON.stringify([...served, ...listed.map(toJson)], null, 2))
         return
       }
-      if (listed.length === 0) {
-        console.log('no models registered yet: run `sportscan pipeline run`')
+      if (listed.length === 0 && unregistered === undefined) {
+        console.log('no model serves and none is registered: run `sportscan pipeline run`')
         return
       }
       printTable([
         ['MODEL', 'ALIASES', 'ARCHITECTURE', 'ACCURACY', 'DATASET', 'CREATED'],
+        ...(unregistered === undefined
+          ? []
+          : [
+              [
+                unregistered.ref,
+                `serving (${unregistered.origin})`,
+                '-',
+                formatAccuracy(unregistered.metrics),
+                '-',
+                '-',
+              ],
+            ]),
         ...listed.map((m) => [
           m.ref,
           m.aliases.join(',') || '-',
@@ -35,11 +56,19 @@ export function register(program: Command, getContext: () => CliContext): void {
 
   models
     .command('show <ref>')
-    .description('Show one model: name@version, name@production|staging, or name (latest).')
+    .description(
+      'Show one model: name@version, name@production|staging, name (latest), or the bundled model that serves (its ref, or "bundled").',
+    )
     .option('--json', 'print one JSON object')
     .action(async (ref: string, options: { json?: boolean }) => {
       const ctx = getContext()
-      const model = await getModel((await ctx.db()).db, ref)
+      const db = (await ctx.db()).db
+      const unregistered = await findUnregisteredServedModel(db, ctx.config.serving)
+      if (unregistered !== undefined && (ref === unregistered.ref || ref === unregistered.origin)) {
+        printUnregistered(unregistered, options.json === true)
+        return
+      }
+      const model = await getModel(db, ref)
       if (options.json) {
         console.log(JSON.stringify(toJson(model), null, 2))
         return
@@ -109,4 +138,31 @@ function printTable(rows: string[][]): void {
         .join('  ')
         .trimEnd(),
     )
+}
+
+function unregisteredJson(model: UnregisteredServedModel) {
+  return {
+    ref: model.ref,
+    origin: model.origin,
+    aliases: [],
+    isServing: true,
+    artifactPath: model.dir,
+    metrics: model.metrics,
+  }
+}
+
+function printUnregistered(model: UnregisteredServedModel, asJson: boolean): void {
+  if (asJson) {
+    console.log(JSON.stringify(unregisteredJson(model), null, 2))
+    return
+  }
+  const lines: Array<[string, string]> = [
+    ['model', model.ref],
+    ['origin', `${model.origin} (not in the registry; serves until a version is promoted to production)`],
+    ['artifact', model.dir],
+    ['model card', model.hasModelCard ? path.join(model.dir, 'README.md') : '-'],
+    ['accuracy', formatAccuracy(model.metrics)],
+    ['macro F1', formatNumber(model.metrics.macroF1)],
+  ]
+  for (const [key, value] of lines) console.log(`${key.padEnd(13)} ${value}`)
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import { stringify } from 'yaml'
@@ -11,10 +11,22 @@ import {
 import type { CliContext } from '../context.js'
 
 const DEFAULT_PIPELINE = 'pipelines/sports-ball-classification.yaml'
+/** Where the release workflow publishes the image (deploy/ pins the same). */
+const IMAGE_REPOSITORY = 'ghcr.io/sportscan/sportscan'
+// src/cli/commands/ and dist/cli/commands/ both sit three levels below the package root.
+const PACKAGE_JSON = new URL('../../../package.json', import.meta.url)
+
+/** This package's version: the image tag released with it. */
+async function readPackageVersion(): Promise<string> {
+  const pkg: unknown = JSON.parse(await readFile(PACKAGE_JSON, 'utf8'))
+  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined
+  if (typeof version !== 'string') throw new Error('package.json has no version: give --image')
+  return version
+}
 
 interface RenderCommandOptions {
   target: 'argo' | 'k8s-jobs'
-  image: string
+  image?: string
   set: string[]
   fileInImage?: string
   homeClaim: string
@@ -61,7 +73,10 @@ export function register(program: Command, _getContext: () => CliContext): void 
     .addOption(
       new Option('--target <target>', 'workflow engine').choices(['argo', 'k8s-jobs']).default('argo'),
     )
-    .requiredOption('--image <image>', 'the SportScan image every step runs in (pinned tag)')
+    .option(
+      '--image <image>',
+      `the SportScan image every step runs in (default: ${IMAGE_REPOSITORY}:<this package's version>, as deploy/ pins it)`,
+    )
     .option('--set <name=value>', 'param value written into the output (repeatable)', collect, [])
     .option('--file-in-image <path>', 'the pipeline file inside the image (default: [file] as given)')
     .option('--home-claim <pvc>', 'PersistentVolumeClaim holding SPORTSCAN_HOME', 'sportscan-home')
@@ -83,7 +98,7 @@ export function register(program: Command, _getContext: () => CliContext): void 
         throw new Error(`${pipelineFile} is outside the image's working directory: give --file-in-image`)
       }
       const renderOptions: RenderOptions = {
-        image: options.image,
+        image: options.image ?? `${IMAGE_REPOSITORY}:${await readPackageVersion()}`,
         pipelineFile,
         overrides: parseSets(options.set),
         homeClaim: options.homeClaim,

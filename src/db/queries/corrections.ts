@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { Database } from '../client.js'
 import { corrections, predictions, type CorrectionRow } from '../schema.js'
 
@@ -49,4 +49,45 @@ export async function listCorrections(db: Database, predictionId: string): Promi
     .from(corrections)
     .where(eq(corrections.predictionId, predictionId))
     .orderBy(corrections.createdAt, corrections.id)
+}
+
+/** What undoing a correction found: only a scan's latest correction can be undone. */
+export type UndoCorrectionResult = 'undone' | 'no_prediction' | 'not_found' | 'not_latest'
+
+/**
+ * Undoes a scan's latest correction (the dashboard's undo): the row goes, so the scan counts as it did
+ * before, and the flag it had is restored. Locked like correctPrediction, so a concurrent correction is
+ * never undone by mistake.
+ */
+export async function undoCorrection(
+  db: Database,
+  input: { predictionId: string; correctionId: number; wasFlagged: boolean },
+): Promise<UndoCorrectionResult> {
+  return db.transaction(async (tx) => {
+    const [prediction] = await tx
+      .select({ id: predictions.id })
+      .from(predictions)
+      .where(eq(predictions.id, input.predictionId))
+      .for('update')
+    if (!prediction) return 'no_prediction'
+    const [latest] = await tx
+      .select({ id: corrections.id })
+      .from(corrections)
+      .where(eq(corrections.predictionId, input.predictionId))
+      .orderBy(desc(corrections.createdAt), desc(corrections.id))
+      .limit(1)
+    if (latest === undefined) return 'not_found'
+    if (latest.id !== input.correctionId) {
+      const [exists] = await tx
+        .select({ id: corrections.id })
+        .from(corrections)
+        .where(and(eq(corrections.predictionId, input.predictionId), eq(corrections.id, input.correctionId)))
+      return exists ? 'not_latest' : 'not_found'
+    }
+    await tx.delete(corrections).where(eq(corrections.id, input.correctionId))
+    if (input.wasFlagged) {
+      await tx.update(predictions).set({ isFlagged: true }).where(eq(predictions.id, input.predictionId))
+    }
+    return 'undone'
+  })
 }

@@ -50,3 +50,13 @@ export async function flagPrediction(db: Queryable, id: string): Promise<boolean
     .returning({ id: predictions.id })
   return rows.length > 0
 }
+
+/** Takes a staff flag off again (undo); false when the scan does not exist. */
+export async function unflagPrediction(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db
+    .update(predictions)
+    .set({ isFlagged: false })
+    .where(eq(predictions.id, id))
+    .returning({ id: predictions.id })
+  return rows.length > 0
+}

@@ -1,3 +1,5 @@
+import { ScanLine } from 'lucide'
+import { Icon } from './components/icon.js'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiKeyField } from './components/api-key-field.js'
 import { NavBar } from './components/nav-bar.js'
@@ -69,7 +71,7 @@ export function App({ keyStore }: { keyStore: ApiKeyStore }) {
               navigate('/')
             }}
           >
-            <span aria-hidden="true">⚽</span> SportScan
+            <Icon node={ScanLine} size={22} /> SportScan
           </a>
           <ApiKeyField store={keyStore} />
         </div>

@@ -13,6 +13,7 @@ import './styles/reports.css'
 import './styles/models.css'
 import './styles/review.css'
 import './styles/put-away.css'
+import './styles/actions.css'
 import './styles/phone.css'
 
 function localStorageOrNull(): Storage | null {

@@ -42,7 +42,7 @@ describe('POST /predict under concurrent load', () => {
         (await loadServedClassifier(source, { serving: single, home, log })).classifier,
     })
 
-    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => colourImage(i + 1, 24, 'jpeg')))
+    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => colourImage(i + 1, 40, 'jpeg')))
     const responses = await Promise.all(
       images.map((image, i) =>
         postMultipart(app, [{ name: 'img', filename: `ball-${i}.jpg`, value: image }]),

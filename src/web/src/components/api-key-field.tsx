@@ -1,3 +1,5 @@
+import { KeyRound } from 'lucide'
+import { Icon } from './icon.js'
 import { useRef, useState } from 'preact/hooks'
 import { maskApiKey, type ApiKeyStore } from '../lib/api-key-store.js'
 
@@ -21,7 +23,7 @@ export function ApiKeyField({ store }: { store: ApiKeyStore }) {
       }}
     >
       <summary>
-        <span aria-hidden="true">🔑</span> {saved === null ? 'Sign in' : `Key ${maskApiKey(saved)}`}
+        <Icon node={KeyRound} /> {saved === null ? 'Sign in' : `Key ${maskApiKey(saved)}`}
       </summary>
       <form
         class="api-key__form"

@@ -1,3 +1,4 @@
+import { BallIcon } from './ball-label.js'
 import { describeBallType } from '../lib/ball-types.js'
 import type { ConfusionMatrix } from '../lib/models.js'
 
@@ -21,7 +22,7 @@ export function ConfusionTable({ matrix }: { matrix: ConfusionMatrix }) {
             </th>
             {balls.map((ball) => (
               <th key={ball.label} scope="col" title={ball.name}>
-                <span aria-hidden="true">{ball.icon}</span>
+                <BallIcon label={ball.label} />
                 <span class="visually-hidden">{ball.name}</span>
               </th>
             ))}
@@ -31,7 +32,7 @@ export function ConfusionTable({ matrix }: { matrix: ConfusionMatrix }) {
           {matrix.counts.map((row, i) => (
             <tr key={balls[i]?.label ?? i}>
               <th scope="row" title={balls[i]?.name}>
-                <span aria-hidden="true">{balls[i]?.icon}</span> {balls[i]?.name}
+                {balls[i] && <BallIcon label={balls[i].label} />} {balls[i]?.name}
               </th>
               {row.map((count, j) => {
                 const share = rowShare(row, j)

@@ -1,3 +1,4 @@
+import { Icon } from './icon.js'
 import { PAGE_ROUTES, type PageRoute } from '../lib/routes.js'
 
 function isPlainLeftClick(event: MouseEvent): boolean {
@@ -20,10 +21,7 @@ export function NavBar({ current, onNavigate }: { current: PageRoute; onNavigate
                 onNavigate(route.path)
               }}
             >
-              <span class="nav__icon" aria-hidden="true">
-                {route.icon}
-              </span>{' '}
-              <span class="nav__title">{route.title}</span>
+              <Icon node={route.icon} class="nav__icon" /> <span class="nav__title">{route.title}</span>
               <span class="nav__short" aria-hidden="true">
                 {route.shortTitle}
               </span>

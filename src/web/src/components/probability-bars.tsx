@@ -1,3 +1,4 @@
+import { BallIcon } from './ball-label.js'
 import { describeBallType } from '../lib/ball-types.js'
 import { formatPercent } from '../lib/format.js'
 import type { ScoredLabel } from '../lib/prediction.js'
@@ -11,7 +12,7 @@ export function ProbabilityBars({ scores }: { scores: readonly ScoredLabel[] }) 
         return (
           <li key={label} class="prob-bars__row">
             <span class="prob-bars__name">
-              <span aria-hidden="true">{ball.icon}</span> {ball.name}
+              <BallIcon label={ball.label} /> {ball.name}
             </span>
             <span class="prob-bars__track" aria-hidden="true">
               <span class="prob-bars__fill" style={{ width: formatPercent(probability, 2) }} />

@@ -1,6 +1,6 @@
-import { fillPath, NO_CAPABILITIES, readCapabilities, type ApiCapabilities } from './capabilities.js'
+import { decodeCapabilities, fillPath, NO_CAPABILITIES, type ApiCapabilities } from './capabilities.js'
 import { ApiError, NetworkError } from './errors.js'
-import { isJsonObject } from './json-reader.js'
+import { expectObject, isJsonObject, readNumber } from './json-reader.js'
 import { decodeModels, type ModelVersion } from './models.js'
 import {
   decodeCategories,
@@ -50,6 +50,8 @@ export interface ApiClientOptions {
 export interface ApiClient {
   /** `site`: whose bins answer (the server's default site when empty or left out). */
   predict(file: Blob, filename: string, location: string, site?: string): Promise<Prediction>
+  /** One stored scan, as it stands now (after corrections). */
+  prediction(id: string): Promise<Prediction>
   history(
     filters: Readonly<HistoryFilters>,
     page: { limit: number; cursor: string | null },
@@ -70,8 +72,13 @@ export interface ApiClient {
   /** Downloads a file with the API key attached (a plain link cannot send the header). */
   download(url: string): Promise<Blob>
   reviewQueue(limit: number): Promise<ReviewQueue>
-  /** Records the right label (or `not_a_ball`) for a scan. */
-  correct(predictionId: string, label: string): Promise<void>
+  /** Records the right label (or `not_a_ball`) for a scan; answers the correction's id (for undo). */
+  correct(predictionId: string, label: string): Promise<number>
+  /** Undoes a scan's latest correction; `wasFlagged` restores the flag the correction cleared. */
+  undoCorrection(predictionId: string, correctionId: number, wasFlagged: boolean): Promise<void>
+  /** Sends a scan to the review queue (`true`) or takes it out again (`false`). */
+  setFlag(predictionId: string, isFlagged: boolean): Promise<void>
+  deletePrediction(predictionId: string): Promise<void>
   /** Drift per day (share below threshold, distance from the training mix); null if not reported. */
   drift(filters: Readonly<ReportFilters>): Promise<Drift | null>
   retrainStatus(): Promise<RetrainStatus>
@@ -147,7 +154,8 @@ function promoteBody(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>, keys
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? ''
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
-  let capabilities: Promise<ApiCapabilities> | null = null
+  /** Cached per API key: the role it reports changes when someone signs in or out. */
+  let capabilities: { key: string | null; answer: Promise<ApiCapabilities> } | null = null
 
   async function send(path: string, init: RequestInit = {}, accept = 'application/json'): Promise<Response> {
     const headers = new Headers(init.headers)
@@ -171,9 +179,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   }
 
   function readCapabilitiesOnce(): Promise<ApiCapabilities> {
-    // Asked once per page load; a server without an OpenAPI document simply offers no optional routes.
-    capabilities ??= getJson('/openapi.json').then(readCapabilities, () => ({ ...NO_CAPABILITIES }))
-    return capabilities
+    const key = options.getApiKey?.() ?? null
+    if (capabilities === null || capabilities.key !== key) {
+      // A server that cannot say (an older one) gets no optional features rather than failing requests.
+      const answer = getJson('/capabilities').then(decodeCapabilities, () => ({ ...NO_CAPABILITIES }))
+      capabilities = { key, answer }
+    }
+    return capabilities.answer
   }
 
   return {
@@ -185,6 +197,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       form.append('img', file, filename)
       const response = await send('/predict', { method: 'POST', body: form })
       return decodePrediction(await response.json())
+    },
+    async prediction(id) {
+      return decodePrediction(await getJson(`/predictions/${encodeURIComponent(id)}`))
     },
     async history(filters, page) {
       return decodeHistoryPage(await getJson(withQuery('/history', buildHistoryQuery(filters, page))))
@@ -223,8 +238,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       }
     },
     imageUrl(prediction, caps) {
+      // The server says whether it keeps photos; without them every photo link would be a 404.
+      if (caps.imagePath === null) return null
       if (prediction.imageUrl !== null) return `${baseUrl}${prediction.imageUrl}`
-      const path = caps.imagePath === null ? null : fillPath(caps.imagePath, { id: prediction.id })
+      const path = fillPath(caps.imagePath, { id: prediction.id })
       return path === null ? null : `${baseUrl}${path}`
     },
     async promote(model, caps) {
@@ -248,11 +265,24 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return decodeReviewQueue(await getJson(`/review?limit=${limit}`))
     },
     async correct(predictionId, label) {
-      await send(`/predictions/${encodeURIComponent(predictionId)}/correction`, {
+      const response = await send(`/predictions/${encodeURIComponent(predictionId)}/correction`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ label }),
       })
+      return decodeCorrectionId(await response.json())
+    },
+    async undoCorrection(predictionId, correctionId, wasFlagged) {
+      const path = `/predictions/${encodeURIComponent(predictionId)}/corrections/${correctionId}`
+      await send(`${path}?was_flagged=${String(wasFlagged)}`, { method: 'DELETE' })
+    },
+    async setFlag(predictionId, isFlagged) {
+      await send(`/predictions/${encodeURIComponent(predictionId)}/flag`, {
+        method: isFlagged ? 'POST' : 'DELETE',
+      })
+    },
+    async deletePrediction(predictionId) {
+      await send(`/predictions/${encodeURIComponent(predictionId)}`, { method: 'DELETE' })
     },
     async drift(filters) {
       return decodeDrift(await getJson(withQuery('/stats', buildReportQuery(filters))))
@@ -310,4 +340,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return decodeBinStock(await getJson(withQuery('/stock', query.toString())))
     },
   }
+}
+
+function decodeCorrectionId(value: unknown): number {
+  return readNumber(expectObject(value, 'correction'), 'id', 'correction')
 }

@@ -1,28 +1,29 @@
 export interface BallType {
   label: string
   name: string
-  icon: string
+  /** Swatch colour of the ball's icon (a tinted SVG disc; emoji need a font many machines lack). */
+  colour: string
 }
 
-// Friendly names and emoji for the labels the model outputs (src/data/labels.ts holds the canonical list;
-// the dashboard asks GET /categories for it and only adds presentation here).
-const BALL_TYPES: Readonly<Record<string, { name: string; icon: string }>> = {
-  american_football: { name: 'American football', icon: '🏈' },
-  baseball: { name: 'Baseball', icon: '⚾' },
-  basketball: { name: 'Basketball', icon: '🏀' },
-  billiard_ball: { name: 'Billiard ball', icon: '🎱' },
-  bowling_ball: { name: 'Bowling ball', icon: '🎳' },
-  cricket_ball: { name: 'Cricket ball', icon: '🏏' },
-  football: { name: 'Football (soccer)', icon: '⚽' },
-  golf_ball: { name: 'Golf ball', icon: '⛳' },
-  hockey_ball: { name: 'Hockey ball', icon: '🏑' },
-  hockey_puck: { name: 'Hockey puck', icon: '🏒' },
-  rugby_ball: { name: 'Rugby ball', icon: '🏉' },
-  shuttlecock: { name: 'Shuttlecock', icon: '🏸' },
-  table_tennis_ball: { name: 'Table tennis ball', icon: '🏓' },
-  tennis_ball: { name: 'Tennis ball', icon: '🎾' },
-  volleyball: { name: 'Volleyball', icon: '🏐' },
-  not_a_ball: { name: 'Not a ball', icon: '🚫' },
+// Friendly names and swatch colours for the labels the model outputs (src/data/labels.ts holds the canonical
+// list; the dashboard asks GET /categories for it and only adds presentation here).
+const BALL_TYPES: Readonly<Record<string, { name: string; colour: string }>> = {
+  american_football: { name: 'American football', colour: '#8b4513' },
+  baseball: { name: 'Baseball', colour: '#f5f5f0' },
+  basketball: { name: 'Basketball', colour: '#e2711d' },
+  billiard_ball: { name: 'Billiard ball', colour: '#1f2937' },
+  bowling_ball: { name: 'Bowling ball', colour: '#4338ca' },
+  cricket_ball: { name: 'Cricket ball', colour: '#b91c1c' },
+  football: { name: 'Football (soccer)', colour: '#ffffff' },
+  golf_ball: { name: 'Golf ball', colour: '#fafafa' },
+  hockey_ball: { name: 'Hockey ball', colour: '#f97316' },
+  hockey_puck: { name: 'Hockey puck', colour: '#111827' },
+  rugby_ball: { name: 'Rugby ball', colour: '#a16207' },
+  shuttlecock: { name: 'Shuttlecock', colour: '#e5e7eb' },
+  table_tennis_ball: { name: 'Table tennis ball', colour: '#fb923c' },
+  tennis_ball: { name: 'Tennis ball', colour: '#d4e157' },
+  volleyball: { name: 'Volleyball', colour: '#fde68a' },
+  not_a_ball: { name: 'Not a ball', colour: '#9ca3af' },
 }
 
 /** Presentation for a label; an unknown label (a newer model) still reads well: "ice_ball" -> "Ice ball". */
@@ -30,7 +31,7 @@ export function describeBallType(label: string): BallType {
   const known = BALL_TYPES[label]
   if (known !== undefined) return { label, ...known }
   const words = label.replace(/[_-]+/g, ' ').trim()
-  return { label, name: words.charAt(0).toUpperCase() + words.slice(1), icon: '❔' }
+  return { label, name: words.charAt(0).toUpperCase() + words.slice(1), colour: '#9ca3af' }
 }
 
 export function knownBallLabels(): string[] {

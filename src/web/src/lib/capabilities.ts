@@ -1,82 +1,66 @@
-import { isJsonObject, type JsonObject } from './json-reader.js'
+import { ResponseShapeError } from './errors.js'
+import { expectObject, readNumber } from './json-reader.js'
 
-/** The route that moves the production alias, as the server documents it. */
+/** The route that moves the production alias. */
 export interface PromoteRoute {
   method: 'POST' | 'PUT'
-  /** Path template, e.g. `/models/{name}/{version}/promote` or `/models/{name}/aliases/{alias}`. */
+  /** Path template, e.g. `/models/{name}/aliases/{alias}`. */
   path: string
-  /** Properties its JSON body accepts (the server rejects unknown ones), e.g. `['version']`. */
+  /** Properties its JSON body takes (the server rejects unknown ones), e.g. `['version']`. */
   bodyKeys: string[]
 }
 
-/** Optional API routes the dashboard uses when the server has them (read from its OpenAPI document). */
+export type Role = 'scanner' | 'viewer' | 'reviewer' | 'admin'
+
+/** What the server does and what the caller may do, as `GET /capabilities` says. */
 export interface ApiCapabilities {
   /** GET path template of the Grad-CAM overlay, e.g. `/predictions/{id}/explain`. */
   explainPath: string | null
-  /** GET path template of a kept scan photo, e.g. `/predictions/{id}/image`. */
+  /** GET path template of a kept scan photo; null when the server keeps none (STORE_IMAGES=0). */
   imagePath: string | null
   promote: PromoteRoute | null
+  /** The caller's role (admin when auth is off); null without a valid key. */
+  role: Role | null
+  /** Smaller photos are refused. */
+  minImageSidePx: number | null
 }
 
 export const NO_CAPABILITIES: Readonly<ApiCapabilities> = {
   explainPath: null,
   imagePath: null,
   promote: null,
+  role: null,
+  minImageSidePx: null,
 }
 
-interface Operation {
-  path: string
-  method: string
-  spec: JsonObject
+const ROLES: readonly Role[] = ['scanner', 'viewer', 'reviewer', 'admin']
+/** Which roles each action needs, as the API's routes declare them. */
+const GRANTED_BY: Readonly<Record<Role, readonly Role[]>> = {
+  scanner: ['scanner', 'admin'],
+  viewer: ['viewer', 'reviewer', 'admin'],
+  reviewer: ['reviewer', 'admin'],
+  admin: ['admin'],
 }
 
-/** `/predictions/:id/explain` and `/predictions/{id}/explain` both become the `{id}` form. */
-function normalisePath(path: string): string {
-  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')
+/** True when the caller's role may call a route that needs `required`. */
+export function isAllowed(caps: Pick<ApiCapabilities, 'role'>, required: Role): boolean {
+  return caps.role !== null && GRANTED_BY[required].includes(caps.role)
 }
 
-function operationsOf(paths: JsonObject): Operation[] {
-  const operations: Operation[] = []
-  for (const [path, item] of Object.entries(paths)) {
-    if (!isJsonObject(item)) continue
-    for (const [method, spec] of Object.entries(item)) {
-      if (isJsonObject(spec))
-        operations.push({ path: normalisePath(path), method: method.toUpperCase(), spec })
-    }
+/** Decodes `GET /capabilities`; the routes themselves are this API's, so only the runtime facts vary. */
+export function decodeCapabilities(value: unknown): ApiCapabilities {
+  const what = 'capabilities'
+  const obj = expectObject(value, what)
+  const role = obj['role']
+  if (role !== null && !ROLES.some((r) => r === role)) {
+    throw new ResponseShapeError(what, `unknown role "${String(role)}"`)
   }
-  return operations
-}
-
-/** Property names of an operation's JSON request body schema; [] when it takes none. */
-function jsonBodyKeys(spec: JsonObject): string[] {
-  const body = spec['requestBody']
-  const content = isJsonObject(body) ? body['content'] : undefined
-  const json = isJsonObject(content) ? content['application/json'] : undefined
-  const schema = isJsonObject(json) ? json['schema'] : undefined
-  const properties = isJsonObject(schema) ? schema['properties'] : undefined
-  return isJsonObject(properties) ? Object.keys(properties) : []
-}
-
-function findPromote(operations: readonly Operation[]): PromoteRoute | null {
-  const op = operations.find(
-    (o) =>
-      (o.method === 'POST' || o.method === 'PUT') &&
-      o.path.startsWith('/models/') &&
-      /promote|alias/.test(o.path),
-  )
-  if (op === undefined || (op.method !== 'POST' && op.method !== 'PUT')) return null
-  return { method: op.method, path: op.path, bodyKeys: jsonBodyKeys(op.spec) }
-}
-
-export function readCapabilities(openApi: unknown): ApiCapabilities {
-  if (!isJsonObject(openApi) || !isJsonObject(openApi['paths'])) return { ...NO_CAPABILITIES }
-  const operations = operationsOf(openApi['paths'])
-  const find = (method: string, pattern: RegExp): string | null =>
-    operations.find((op) => op.method === method && pattern.test(op.path))?.path ?? null
   return {
-    explainPath: find('GET', /^\/predictions\/\{[^}]+\}\/explain$/),
-    imagePath: find('GET', /^\/predictions\/\{[^}]+\}\/image$/),
-    promote: findPromote(operations),
+    explainPath: '/predictions/{id}/explain',
+    imagePath: obj['store_images'] === true ? '/predictions/{id}/image' : null,
+    promote: { method: 'PUT', path: '/models/{name}/aliases/{alias}', bodyKeys: ['version'] },
+    role: ROLES.find((r) => r === role) ?? null,
+    minImageSidePx: readNumber(obj, 'min_image_side_px', what),
   }
 }
 

@@ -22,6 +22,10 @@ export interface ModelVersion {
   isProduction: boolean
   /** The server answers scans with this version right now. */
   isServing: boolean
+  /** Where it comes from: the registry, the model bundled with the app, or a folder given to `serve`. */
+  origin: 'registry' | 'bundled' | 'folder'
+  /** The model card (Markdown), when the artifact has one. */
+  modelCardUrl: string | null
   createdAt: string | null
   architecture: string | null
   datasetVersion: string | null
@@ -147,7 +151,8 @@ function readImages(obj: JsonObject): ModelImage[] {
   }
   for (const source of sources) {
     for (const [key, value] of Object.entries(source)) {
-      if (looksLikeImageUrl(key, value) && key !== 'image_url' && !key.startsWith('promote')) {
+      const isSkipped = key === 'image_url' || key === 'model_card_url' || key.startsWith('promote')
+      if (looksLikeImageUrl(key, value) && !isSkipped) {
         images.push({ title: humanise(key), url: value })
       }
     }
@@ -200,6 +205,8 @@ function decodeModel(value: unknown, productionRef: string | null, servingRef: s
     aliases: isProduction && !aliases.includes('production') ? [...aliases, 'production'] : aliases,
     isProduction,
     isServing: obj['is_serving'] === true || servingRef === ref,
+    origin: obj['origin'] === 'bundled' || obj['origin'] === 'folder' ? obj['origin'] : 'registry',
+    modelCardUrl: readOptionalString(obj, 'model_card_url', what),
     createdAt: readOptionalString(obj, 'created_at', what),
     architecture: readOptionalString(obj, 'architecture', what),
     datasetVersion: readOptionalString(obj, 'dataset_version', what),
@@ -219,7 +226,12 @@ export function decodeModels(value: unknown): ModelVersion[] {
   const list = Array.isArray(value) ? value : firstPresent(top, ['models', 'items', 'versions'])
   const productionRef = readProductionRef(top)
   const servingRef = readServingRef(top)
-  return expectArray(list, 'models')
+  const registered = expectArray(list, 'models')
     .map((entry) => decodeModel(entry, productionRef, servingRef))
     .sort((a, b) => a.name.localeCompare(b.name) || Number(b.version) - Number(a.version))
+  // A model served from outside the registry (the bundled one on a fresh clone) is listed too, first.
+  const serving = top['serving']
+  const isListed = registered.some((m) => m.ref === servingRef)
+  if (!isJsonObject(serving) || typeof serving['name'] !== 'string' || isListed) return registered
+  return [decodeModel({ ...serving, is_serving: true, aliases: [] }, null, servingRef), ...registered]
 }

@@ -27,6 +27,8 @@ export interface Prediction extends BinFields {
   correctedLabel: string | null
   /** Set when the API says where a kept photo can be fetched. */
   imageUrl: string | null
+  /** Sent to the review queue by staff. */
+  isFlagged: boolean
 }
 
 export interface HistoryPage {
@@ -61,6 +63,7 @@ export function decodePrediction(value: unknown): Prediction {
     correctedLabel: readOptionalString(obj, 'corrected_label', what),
     imageUrl: readOptionalString(obj, 'image_url', what),
     ...decodeBinFields(obj, what),
+    isFlagged: obj['is_flagged'] === true,
   }
 }
 

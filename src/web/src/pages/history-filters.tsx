@@ -33,7 +33,7 @@ export function HistoryFilterForm({
             const ball = describeBallType(label)
             return (
               <option key={label} value={label}>
-                {ball.icon} {ball.name}
+                {ball.name}
               </option>
             )
           })}

@@ -1,11 +1,15 @@
+import { Download, MapPin } from 'lucide'
+import { Icon } from '../components/icon.js'
 import { useEffect, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import { BallLabel, StatusBadge } from '../components/ball-label.js'
 import { PutAwayCell } from '../components/put-away-cell.js'
+import { ChangeNotice, ScanActions, useScanChanges, type ScanChanges } from '../components/scan-actions.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import type { ApiCapabilities } from '../lib/capabilities.js'
 import { describeBallType, knownBallLabels } from '../lib/ball-types.js'
 import { formatCount, formatDateTime, formatPercent } from '../lib/format.js'
+import { allowedCommands } from '../lib/scan-changes.js'
 import {
   createPager,
   goToNextPage,
@@ -49,12 +53,20 @@ function Thumbnail({ url, alt }: { url: string | null; alt: string }) {
   return <img class="thumb" src={objectUrl} alt={alt} />
 }
 
-function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilities: ApiCapabilities }) {
+function HistoryTable({
+  page,
+  capabilities,
+  changes,
+}: {
+  page: HistoryPageData
+  capabilities: ApiCapabilities
+  changes: ScanChanges
+}) {
   const api = useApi()
-  if (page.items.length === 0) return <p class="empty">No scans match these filters.</p>
-  // The photo column only exists when the server keeps photos; otherwise it would be a column of blanks.
+  // The photo column only exists when the server says it keeps photos; otherwise it would be 404s and blanks.
   const photoUrls = page.items.map((item) => api.imageUrl(item, capabilities))
-  const hasPhotos = photoUrls.some((url) => url !== null)
+  const hasPhotos = capabilities.imagePath !== null
+  const hasActions = allowedCommands(capabilities).canReview
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Scan history">
       <table class={`table table--cards${hasPhotos ? '' : ' table--no-photos'}`}>
@@ -77,6 +89,11 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
             <th scope="col" class="hide-narrow">
               File
             </th>
+            {hasActions && (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -89,6 +106,7 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
               )}
               <td class="cell-label">
                 <BallLabel label={item.correctedLabel ?? item.predictedLabel} />
+                {item.isFlagged && <span class="badge badge--warn">Flagged</span>}
                 {item.correctedLabel !== null && item.correctedLabel !== item.predictedLabel && (
                   <span class="hint corrected">
                     {' '}
@@ -101,8 +119,8 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
                 <StatusBadge status={item.status} />
               </td>
               <td class="cell-location">
-                <span class="narrow-only" aria-hidden="true">
-                  📍{' '}
+                <span class="narrow-only">
+                  <Icon node={MapPin} size={14} />{' '}
                 </span>
                 {item.location ?? '–'}
               </td>
@@ -112,6 +130,16 @@ function HistoryTable({ page, capabilities }: { page: HistoryPageData; capabilit
               <td class="nowrap cell-time">{formatDateTime(item.createdAt)}</td>
               <td class="hide-narrow">{item.model}</td>
               <td class="hide-narrow facts__wrap">{item.filename}</td>
+              {hasActions && (
+                <td class="cell-actions">
+                  <details class="row-actions">
+                    <summary class="button">
+                      Fix<span class="visually-hidden"> scan {item.filename}</span>
+                    </summary>
+                    <ScanActions prediction={item} capabilities={capabilities} changes={changes} />
+                  </details>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -147,7 +175,7 @@ function ExportLink({ href }: { href: string }) {
           )
         }}
       >
-        <span aria-hidden="true">⬇️</span> Export CSV
+        <Icon node={Download} /> Export CSV
       </a>
       {error !== null && <ErrorMessage error={error} />}
     </>
@@ -167,6 +195,8 @@ export function HistoryPage() {
 
   const labelOptions = labels.status === 'ok' ? labels.data : knownBallLabels()
   const caps = capabilities.status === 'ok' ? capabilities.data : null
+  const changes = useScanChanges(reload)
+  const isFiltered = Object.values(filters).some((value) => value !== '')
 
   return (
     <>
@@ -184,18 +214,30 @@ export function HistoryPage() {
           }}
         />
       </section>
+      <ChangeNotice changes={changes} />
       <section class="card">
         <AsyncView state={page} what="history" onRetry={reload}>
           {(data) => {
             const range = pageRange(pager, data.items.length)
+            if (data.items.length === 0) {
+              return (
+                <p class="empty" data-testid="history-empty">
+                  {isFiltered ? (
+                    'No scans match these filters. Change them, or press Reset to see every scan.'
+                  ) : (
+                    <>
+                      No scans yet. <a href="/">Scan a ball</a> and it will be listed here.
+                    </>
+                  )}
+                </p>
+              )
+            }
             return (
               <>
                 <p class="muted" role="status">
-                  {data.total === 0
-                    ? 'No scans yet.'
-                    : `Showing ${range.first}–${range.last} of ${formatCount(data.total)} scans`}
+                  Showing {range.first}–{range.last} of {formatCount(data.total)} scans
                 </p>
-                {caps !== null && <HistoryTable page={data} capabilities={caps} />}
+                {caps !== null && <HistoryTable page={data} capabilities={caps} changes={changes} />}
                 <div class="button-row pager">
                   <button
                     type="button"

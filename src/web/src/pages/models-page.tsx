@@ -60,6 +60,34 @@ function PromoteButton({
   )
 }
 
+/** The artifact's README (model card), fetched with the API key and shown as text when opened. */
+function ModelCardLink({ url, modelRef }: { url: string; modelRef: string }) {
+  const api = useApi()
+  const [text, setText] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  return (
+    <details
+      onToggle={(event) => {
+        if (!event.currentTarget.open || text !== null) return
+        api.download(url).then(
+          (blob) => blob.text().then(setText),
+          (err: unknown) => setError(err),
+        )
+      }}
+    >
+      <summary>Model card</summary>
+      {error !== null && <ErrorMessage error={error} />}
+      {text === null ? (
+        error === null && <p class="loading">Loading the model card of {modelRef}…</p>
+      ) : (
+        <pre class="model-card-text" data-testid="model-card-text">
+          {text}
+        </pre>
+      )}
+    </details>
+  )
+}
+
 function ModelCard({
   model,
   capabilities,
@@ -75,10 +103,16 @@ function ModelCard({
     <article class={`card model${model.isProduction ? ' model--production' : ''}`} data-testid="model-card">
       <header class="model__header">
         <h2>
-          {model.name} <span class="muted">v{model.version}</span>
+          {model.name}{' '}
+          <span class="muted">{/^\d+$/.test(model.version) ? `v${model.version}` : model.version}</span>
         </h2>
         <ul class="tags" aria-label="Aliases">
           {model.isServing && <li class="badge badge--info">● serving now</li>}
+          {model.origin !== 'registry' && (
+            <li class="badge" data-testid="model-origin">
+              {model.origin === 'bundled' ? 'bundled with the app' : 'from a folder'}
+            </li>
+          )}
           {model.aliases.map((alias) => (
             <li key={alias} class={`badge ${alias === 'production' ? 'badge--ok' : ''}`}>
               {alias === 'production' ? '★ production' : alias}
@@ -156,7 +190,15 @@ function ModelCard({
           ))}
         </div>
       )}
-      <PromoteButton model={model} capabilities={capabilities} onPromoted={onPromoted} />
+      {model.modelCardUrl !== null && <ModelCardLink url={model.modelCardUrl} modelRef={model.ref} />}
+      {model.origin === 'registry' ? (
+        <PromoteButton model={model} capabilities={capabilities} onPromoted={onPromoted} />
+      ) : (
+        <p class="hint">
+          Not in the registry: it serves until a registered model is promoted to production (
+          <code>sportscan pipeline run</code>, then promote it here).
+        </p>
+      )}
     </article>
   )
 }
@@ -172,7 +214,7 @@ export function ModelsPage() {
         {([list, capabilities]) =>
           list.length === 0 ? (
             <p class="empty card">
-              No models registered yet. Train one with <code>sportscan pipeline run</code>.
+              No model is serving and none is registered. Train one with <code>sportscan pipeline run</code>.
             </p>
           ) : (
             list.map((model) => (

@@ -1,3 +1,5 @@
+import { Camera, FolderOpen, Image as ImageIcon } from 'lucide'
+import { Icon } from '../components/icon.js'
 import { useState } from 'preact/hooks'
 
 /** File picker, phone camera and drag-and-drop, all ending in one `onPick(file)`. */
@@ -27,7 +29,7 @@ export function PhotoPicker({ onPick, disabled }: { onPick: (file: File) => void
       }}
     >
       <p class="drop-zone__text">
-        <span aria-hidden="true">🖼️</span> Drop a photo here, or
+        <Icon node={ImageIcon} /> Drop a photo here, or
       </p>
       <div class="button-row">
         <label class={`button button--primary file-button${disabled ? ' is-disabled' : ''}`}>
@@ -39,7 +41,7 @@ export function PhotoPicker({ onPick, disabled }: { onPick: (file: File) => void
             disabled={disabled}
             onChange={(event) => pickFrom(event.currentTarget)}
           />
-          <span aria-hidden="true">📁</span> Choose a photo
+          <Icon node={FolderOpen} /> Choose a photo
         </label>
         <label class={`button file-button${disabled ? ' is-disabled' : ''}`}>
           <input
@@ -50,7 +52,7 @@ export function PhotoPicker({ onPick, disabled }: { onPick: (file: File) => void
             disabled={disabled}
             onChange={(event) => pickFrom(event.currentTarget)}
           />
-          <span aria-hidden="true">📷</span> Take a photo
+          <Icon node={Camera} /> Take a photo
         </label>
       </div>
     </div>

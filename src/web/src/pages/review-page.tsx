@@ -3,6 +3,8 @@ import { useApi } from '../api-context.js'
 import { BallLabel } from '../components/ball-label.js'
 import { AsyncView, ErrorMessage } from '../components/status-view.js'
 import { knownBallLabels } from '../lib/ball-types.js'
+import type { ApiCapabilities } from '../lib/capabilities.js'
+import { EMPTY_HISTORY_FILTERS } from '../lib/query-string.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
 import { reviewActionFor } from '../lib/review-keys.js'
 import type { ReviewItem } from '../lib/review.js'
@@ -17,7 +19,9 @@ function ReviewCard({
   onCorrect,
   onSkip,
   isBusy,
+  photoUrl,
 }: {
+  photoUrl: string | null
   item: ReviewItem
   position: number
   total: number
@@ -31,14 +35,15 @@ function ReviewCard({
     // The photo needs the API key header, so it is fetched as a blob rather than linked.
     let url: string | null = null
     setPhoto(null)
-    api.download(`/predictions/${encodeURIComponent(item.id)}/image`).then(
+    if (photoUrl === null) return
+    api.download(photoUrl).then(
       (blob) => setPhoto((url = URL.createObjectURL(blob))),
       () => setPhoto(null),
     )
     return () => {
       if (url !== null) URL.revokeObjectURL(url)
     }
-  }, [api, item.id])
+  }, [api, photoUrl])
   const guessed = new Set(item.topGuesses.map((g) => g.label))
   return (
     <article class="card review" data-testid="review-card" aria-label={`Scan ${position} of ${total}`}>
@@ -53,7 +58,7 @@ function ReviewCard({
         {item.location === null ? '' : ` · ${item.location}`}
       </p>
       {photo === null ? (
-        <p class="empty">No photo kept for this scan (the server runs without STORE_IMAGES).</p>
+        <p class="empty">No photo kept for this scan (the server runs without STORE_IMAGES=1).</p>
       ) : (
         <img class="review__photo" src={photo} alt={`Photo of scan ${item.filename}`} />
       )}
@@ -112,10 +117,15 @@ function ReviewCard({
 function Queue({
   items,
   total,
+  scanCount,
+  capabilities,
   onChanged,
 }: {
   items: readonly ReviewItem[]
   total: number
+  /** Every stored scan, to tell "nothing scanned yet" from "all checked". */
+  scanCount: number
+  capabilities: ApiCapabilities
   onChanged: () => void
 }) {
   const api = useApi()
@@ -168,7 +178,17 @@ function Queue({
       {error !== null && <ErrorMessage error={error} />}
       {item === undefined ? (
         <p class="empty card" data-testid="review-empty">
-          Nothing to review: every uncertain scan has been checked.
+          {scanCount === 0 ? (
+            <>
+              Nothing to review yet: no ball has been scanned. <a href="/">Scan a ball</a>; scans the model is
+              unsure about, and scans staff flag, wait here for a person.
+            </>
+          ) : (
+            <>
+              Nothing to review: every uncertain or flagged scan has been checked. To fix a scan that was
+              counted, use Fix on its row in <a href="/scans">History</a>.
+            </>
+          )}
         </p>
       ) : (
         <ReviewCard
@@ -179,6 +199,7 @@ function Queue({
           onCorrect={correct}
           onSkip={skip}
           isBusy={isBusy}
+          photoUrl={api.imageUrl(item, capabilities)}
         />
       )}
     </>
@@ -187,7 +208,15 @@ function Queue({
 
 export function ReviewPage() {
   const api = useApi()
-  const [queue, reload] = useAsync(() => api.reviewQueue(50), [api])
+  const [queue, reload] = useAsync(
+    () =>
+      Promise.all([
+        api.reviewQueue(50),
+        api.history(EMPTY_HISTORY_FILTERS, { limit: 1, cursor: null }),
+        api.capabilities(),
+      ]),
+    [api],
+  )
   return (
     <>
       <h1>Review queue</h1>
@@ -196,7 +225,15 @@ export function ReviewPage() {
         skip. Corrections move stock to the right ball type at once.
       </p>
       <AsyncView state={queue} what="the review queue" onRetry={reload}>
-        {(data) => <Queue items={data.items} total={data.total} onChanged={reload} />}
+        {([data, history, capabilities]) => (
+          <Queue
+            items={data.items}
+            total={data.total}
+            scanCount={history.total}
+            capabilities={capabilities}
+            onChanged={reload}
+          />
+        )}
       </AsyncView>
     </>
   )

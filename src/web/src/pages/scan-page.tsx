@@ -4,7 +4,9 @@ import { BallLabel, StatusBadge } from '../components/ball-label.js'
 import { BinAnswer } from '../components/bin-answer.js'
 import { ProbabilityBars } from '../components/probability-bars.js'
 import { SiteField, readSavedSite } from '../components/site-field.js'
+import { ChangeNotice, ScanActions, useScanChanges, type ScanChanges } from '../components/scan-actions.js'
 import { ErrorMessage } from '../components/status-view.js'
+import type { ApiCapabilities } from '../lib/capabilities.js'
 import { formatDateTime, formatPercent } from '../lib/format.js'
 import { topScores, type Prediction } from '../lib/prediction.js'
 import { useAsync } from '../use-async.js'
@@ -65,10 +67,14 @@ function ResultCard({
   prediction,
   photoUrl,
   onScanNext,
+  capabilities,
+  changes,
 }: {
   prediction: Prediction
   photoUrl: string
   onScanNext: (file: File) => void
+  capabilities: ApiCapabilities | null
+  changes: ScanChanges
 }) {
   const heatmapUrl = useExplanation(prediction.id)
   const card = useRef<HTMLElement>(null)
@@ -86,7 +92,13 @@ function ResultCard({
         <p class="result__meta">
           <span class="result__confidence">{formatPercent(prediction.confidence)} confident</span>{' '}
           <StatusBadge status={prediction.status} />
+          {prediction.isFlagged && <span class="badge badge--warn">Flagged</span>}
         </p>
+        {prediction.correctedLabel !== null && (
+          <p class="corrected-note" data-testid="corrected-label">
+            Counted as <BallLabel label={prediction.correctedLabel} /> (corrected)
+          </p>
+        )}
         {prediction.status === 'needs_review' && (
           <p class="hint">The model is unsure about this photo; a person should check it before it counts.</p>
         )}
@@ -102,6 +114,12 @@ function ResultCard({
           <dt>File</dt>
           <dd class="facts__wrap">{prediction.filename}</dd>
         </dl>
+        {capabilities !== null && (
+          <>
+            <h3>Wrong answer?</h3>
+            <ScanActions prediction={prediction} capabilities={capabilities} changes={changes} />
+          </>
+        )}
       </div>
       <div class="result__images">
         <figure>
@@ -145,6 +163,25 @@ export function ScanPage() {
   const [location, setLocation] = useState(readSavedLocation)
   const [site, setSite] = useState(readSavedSite)
   const [state, setState] = useState<ScanState>({ step: 'idle' })
+  const [capabilities] = useAsync(() => api.capabilities(), [api])
+  const changes = useScanChanges((change) => {
+    if (change.kind === 'delete') {
+      setState({ step: 'idle' })
+      return
+    }
+    // Show the scan as it stands now (its corrected label, its flag).
+    api.prediction(change.predictionId).then(
+      (prediction) =>
+        setState((current) =>
+          current.step === 'done' && current.prediction.id === prediction.id
+            ? { ...current, prediction }
+            : current,
+        ),
+      () => {
+        // The change itself succeeded and the notice says so; the card keeps its older view.
+      },
+    )
+  })
 
   const photoUrl = state.step === 'idle' ? null : state.photoUrl
   useEffect(() => {
@@ -155,14 +192,14 @@ export function ScanPage() {
 
   const scan = (file: File) => {
     const url = URL.createObjectURL(file)
-    const isImage = file.type.startsWith('image/')
     setState({ step: 'uploading', photoUrl: url, filename: file.name })
     api.predict(file, file.name, location, site).then(
       (prediction) => setState({ step: 'done', photoUrl: url, prediction }),
       (error: unknown) => {
-        // Keep a broken preview off the page when the file was not an image at all.
-        if (!isImage) URL.revokeObjectURL(url)
-        setState({ step: 'failed', photoUrl: isImage ? url : null, filename: file.name, error })
+        // No preview of a refused file: the browser often cannot draw it either (HEIC, a corrupt file), and
+        // a broken-image icon says nothing; the server's reason does.
+        URL.revokeObjectURL(url)
+        setState({ step: 'failed', photoUrl: null, filename: file.name, error })
       },
     )
   }
@@ -209,17 +246,18 @@ export function ScanPage() {
         <section class="card" aria-labelledby="scan-failed-title">
           <h2 id="scan-failed-title">Could not scan “{state.filename}”</h2>
           <ErrorMessage error={state.error} />
-          {state.photoUrl !== null && (
-            <img
-              class="result__photo result__photo--small"
-              src={state.photoUrl}
-              alt="The photo that was rejected"
-            />
-          )}
+          <p class="hint">Nothing was stored. Choose another photo above to try again.</p>
         </section>
       )}
+      <ChangeNotice changes={changes} />
       {state.step === 'done' && (
-        <ResultCard prediction={state.prediction} photoUrl={state.photoUrl} onScanNext={scan} />
+        <ResultCard
+          prediction={state.prediction}
+          photoUrl={state.photoUrl}
+          onScanNext={scan}
+          capabilities={capabilities.status === 'ok' ? capabilities.data : null}
+          changes={changes}
+        />
       )}
     </>
   )

@@ -14,47 +14,54 @@ function StockTableView({ entries }: { entries: readonly StockEntry[] }) {
   const table = pivotStock(entries, 'No location')
   if (table.rows.length === 0) return <p class="empty">Nothing in stock yet: counted scans appear here.</p>
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label="Stock per ball type and location">
-      <table class="table" data-testid="stock-table">
-        <thead>
-          <tr>
-            <th scope="col">Ball type</th>
-            {table.locations.map((location) => (
-              <th key={location} scope="col" class="num">
-                {location}
-              </th>
-            ))}
-            <th scope="col" class="num">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row) => (
-            <tr key={row.label}>
-              <th scope="row">
-                <BallLabel label={row.label} />
-              </th>
+    <>
+      {table.locations.length > 2 && (
+        <p class="hint narrow-only" data-testid="scroll-hint">
+          Swipe the table sideways for every location; ball type and total stay in view.
+        </p>
+      )}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Stock per ball type and location">
+        <table class="table table--sticky-ends" data-testid="stock-table">
+          <thead>
+            <tr>
+              <th scope="col">Ball type</th>
               {table.locations.map((location) => (
-                <td key={location} class="num">
-                  {formatCount(row.byLocation[location] ?? 0)}
-                </td>
+                <th key={location} scope="col" class="num">
+                  {location}
+                </th>
               ))}
-              <td class="num strong">{formatCount(row.total)}</td>
+              <th scope="col" class="num">
+                Total
+              </th>
             </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">All</th>
-            {table.locations.map((location) => (
-              <td key={location} class="num" />
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr key={row.label}>
+                <th scope="row">
+                  <BallLabel label={row.label} />
+                </th>
+                {table.locations.map((location) => (
+                  <td key={location} class="num">
+                    {formatCount(row.byLocation[location] ?? 0)}
+                  </td>
+                ))}
+                <td class="num strong">{formatCount(row.total)}</td>
+              </tr>
             ))}
-            <td class="num strong">{formatCount(table.total)}</td>
-          </tr>
-        </tfoot>
-      </table>
-    </div>
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">All</th>
+              {table.locations.map((location) => (
+                <td key={location} class="num" />
+              ))}
+              <td class="num strong">{formatCount(table.total)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </>
   )
 }
 
