@@ -26,7 +26,7 @@ describe('sportscan pipeline params', () => {
       'fineTuneEpochs=2',
     ])
     const params = JSON.parse(out.join('\n')) as Record<string, Record<string, unknown>>
-    expect(Object.keys(params)).toEqual(['prep', 'split', 'train', 'evaluate', 'register'])
+    expect(Object.keys(params)).toEqual(['prep', 'split', 'train', 'evaluate', 'quantize', 'register'])
     // set on the command line / in the YAML / left to the transfer step's schema
     expect(params.train).toMatchObject({ fineTuneEpochs: 2, backbone: 'imagenet:mobilenet_v2' })
     expect(params.prep).toMatchObject({ imageSize: 320 })
