@@ -60,7 +60,10 @@ describe('the bundled model, served as the resolver says', () => {
 
     await initBackend({ log })
     const serving = { inferenceThreads: 1, inferenceWorkers: 1, batchWindowMs: 0, maxBatchSize: 1 }
-    const pooled = await loadServedClassifier({ ...served, runtime: 'onnx' }, { serving, home: tmpDir, log })
+    const pooled = await loadServedClassifier(
+      { ...served, runtime: 'onnx', precision: 'fp32' },
+      { serving, home: tmpDir, log },
+    )
     const tfjs = await loadServedClassifier({ ...served, runtime: 'tfjs' }, { serving, home: tmpDir, log })
     try {
       expect([pooled.runtime, tfjs.runtime]).toEqual(['onnx', 'tfjs'])
@@ -73,6 +76,21 @@ describe('the bundled model, served as the resolver says', () => {
         expect(probs).toHaveLength(sidecar.labels.length)
         expect(maxAbsDifference(probs, viaTfjs[i] ?? []), `image ${i}`).toBeLessThan(1e-4)
       })
+      // What the server runs by default: the int8 twin when the model ships one, close to the float answers.
+      const auto = await loadServedClassifier(served, { serving, home: tmpDir, log })
+      try {
+        const shipsInt8 = sidecar.int8 !== undefined
+        expect(auto.precision).toBe(shipsInt8 ? 'int8' : 'fp32')
+        const viaAuto = await auto.classifier.predict(images)
+        viaAuto.forEach((probs, i) => {
+          expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4)
+          // total variation distance to the float answer: rounding moves probabilities, not the picture
+          const tv = probs.reduce((sum, p, k) => sum + Math.abs(p - (viaTfjs[i]?.[k] ?? 0)), 0) / 2
+          expect(tv, `image ${i}`).toBeLessThan(shipsInt8 ? 0.35 : 1e-4)
+        })
+      } finally {
+        await auto.classifier.dispose()
+      }
     } finally {
       await Promise.all([pooled.classifier.dispose(), tfjs.classifier.dispose()])
     }
