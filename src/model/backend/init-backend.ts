@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm'
 import type { Logger } from '../../log/index.js'
 import { BackendUnavailableError } from './errors.js'
 import { registerWasmGradientKernels } from './register-wasm-gradient-kernels.js'
@@ -36,7 +36,21 @@ async function startTensorflow(log: Logger | undefined): Promise<boolean> {
   return tf.setBackend('tensorflow')
 }
 
+/**
+ * The version our gradient kernels and thread shim were written against (they call the backend's internals);
+ * package.json pins it exactly, and a different one refuses to start rather than compute wrong gradients.
+ */
+export const WASM_BACKEND_VERSION = '4.22.0'
+
 async function startWasm(threads: number, log: Logger | undefined): Promise<boolean> {
+  if (version_wasm !== WASM_BACKEND_VERSION) {
+    throw new BackendUnavailableError(
+      `wasm ${version_wasm}`,
+      new Error(
+        `@tensorflow/tfjs-backend-wasm ${version_wasm} is installed; SportScan's kernels need ${WASM_BACKEND_VERSION}`,
+      ),
+    )
+  }
   registerWasmGradientKernels()
   setWasmPaths(wasmBinaryFolder())
   if (threads > 1) {

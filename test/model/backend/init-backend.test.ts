@@ -7,6 +7,9 @@ import { conv2dBackpropFilter } from '../../../src/model/backend/conv2d-backprop
 import { depthwiseConv2dBackpropFilter } from '../../../src/model/backend/depthwise-conv2d-backprop-filter.js'
 import { depthwiseConv2dBackpropInput } from '../../../src/model/backend/depthwise-conv2d-backprop-input.js'
 import { initBackend, WASM_GRADIENT_KERNELS } from '../../../src/model/backend/index.js'
+import { WASM_BACKEND_VERSION } from '../../../src/model/backend/init-backend.js'
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm'
+import { readFileSync } from 'node:fs'
 import { maxPoolGrad } from '../../../src/model/backend/max-pool-grad.js'
 
 // Each test file runs in a fresh process, so nothing has replaced a kernel yet.
@@ -22,6 +25,14 @@ const OURS_OUTRIGHT: Partial<Record<string, tf.KernelFunc>> = {
 }
 
 describe('initBackend', () => {
+  it('runs on the exact wasm backend version its kernels were written for, as package.json pins it', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>
+    }
+    expect(pkg.dependencies['@tensorflow/tfjs-backend-wasm']).toBe(WASM_BACKEND_VERSION)
+    expect(version_wasm).toBe(WASM_BACKEND_VERSION)
+  })
+
   it('falls back to wasm when tfjs-node is not installed, with our gradient kernels registered', async () => {
     const backend = await initBackend()
     // tfjs-node cannot install here; if a developer has it, it is the one picked.
