@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import { loadConfig } from '../src/config/index.js'
 import { preprocessImage } from '../src/data/index.js'
 import { initBackend } from '../src/model/backend/index.js'
 import { loadClassifier, loadServedModel, type Classifier } from '../src/model/index.js'
@@ -162,7 +163,9 @@ async function compareServed(dir: string, tmp: string, jpeg: Buffer): Promise<vo
   const models: Array<[string, string]> = [['served model', dir]]
   if ('dir' in previous) models.push([`bundled model at ${previous.rev}`, previous.dir])
   else console.log(`(no earlier bundled model to compare: ${previous.skipped})`)
-  console.log('As served (decode + predict, 1 ORT thread, SPORTSCAN_PRECISION default):')
+  console.log(
+    `As served (decode + predict, 1 ORT thread, SPORTSCAN_PRECISION=${loadConfig().serving.precision}):`,
+  )
   for (const [name, modelDir] of models) {
     const spec = {
       dir: modelDir,

@@ -76,8 +76,8 @@ describe('the bundled model, served as the resolver says', () => {
         expect(probs).toHaveLength(sidecar.labels.length)
         expect(maxAbsDifference(probs, viaTfjs[i] ?? []), `image ${i}`).toBeLessThan(1e-4)
       })
-      // What the server runs by default: the int8 twin when the model ships one, close to the float answers.
-      const auto = await loadServedClassifier(served, { serving, home: tmpDir, log })
+      // SPORTSCAN_PRECISION=auto: the int8 twin when the model ships one, close to the float answers.
+      const auto = await loadServedClassifier({ ...served, precision: 'auto' }, { serving, home: tmpDir, log })
       try {
         const shipsInt8 = sidecar.int8 !== undefined
         expect(auto.precision).toBe(shipsInt8 ? 'int8' : 'fp32')
