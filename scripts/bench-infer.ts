@@ -11,6 +11,7 @@
  *
  *   npm run bench:infer [-- --seconds 3] [--baseline <git rev>]
  */
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,7 +19,13 @@ import * as tf from '@tensorflow/tfjs'
 import { loadConfig } from '../src/config/index.js'
 import { preprocessImage } from '../src/data/index.js'
 import { initBackend } from '../src/model/backend/index.js'
-import { loadClassifier, loadServedModel, type Classifier } from '../src/model/index.js'
+import {
+  loadClassifier,
+  loadServedModel,
+  ONNX_INT8_MODEL_FILE,
+  type Classifier,
+  type PrecisionChoice,
+} from '../src/model/index.js'
 import { loadOnnxClassifier } from '../src/model/onnx/index.js'
 import { extractPreviousBundled } from './bench-baseline.js'
 import { findJpeg, prepareModel } from './bench-inputs.js'
@@ -166,11 +173,19 @@ async function compareServed(dir: string, tmp: string, jpeg: Buffer): Promise<vo
   console.log(
     `As served (decode + predict, 1 ORT thread, SPORTSCAN_PRECISION=${loadConfig().serving.precision}):`,
   )
-  for (const [name, modelDir] of models) {
+  const { precision } = loadConfig().serving
+  // The served model also in int8 when its twin ships, so the card can show what int8 buys.
+  const runs: Array<[string, string, PrecisionChoice]> = [
+    ...models.map(([name, modelDir]): [string, string, PrecisionChoice] => [name, modelDir, precision]),
+    ...(precision !== 'int8' && existsSync(path.join(dir, ONNX_INT8_MODEL_FILE))
+      ? [['served model', dir, 'int8'] as [string, string, PrecisionChoice]]
+      : []),
+  ]
+  for (const [name, modelDir, runPrecision] of runs) {
     const spec = {
       dir: modelDir,
       runtime: 'auto' as const,
-      precision: 'auto' as const,
+      precision: runPrecision,
       testViews: 'model' as const,
     }
     const { classifier, choice } = await loadServedModel(spec, { home: tmp, intraOpThreads: 1 })
