@@ -27,7 +27,7 @@ import { createLogger } from '../src/log/index.js'
 import { initBackend } from '../src/model/backend/index.js'
 import { findJpeg, prepareModel } from './bench-inputs.js'
 import { autocannon, multipartBody, table } from './bench-load.js'
-import { cpuMsPerItem, postgresCpuMs } from './bench-cost.js'
+import { cpuMsPerItem, postgresCpuMs, postgresCpuMsBetween } from './bench-cost.js'
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`)
@@ -58,6 +58,8 @@ interface LoadResult {
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024
+const perRequest = (ms: number | undefined, requests: number) =>
+  ms === undefined ? undefined : ms / Math.max(1, requests)
 
 async function main(): Promise<void> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -148,8 +150,7 @@ async function main(): Promise<void> {
         ok: r.ok,
         rowsStored,
         cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, r.total),
-        dbCpuMsPerRequest:
-          pgStart === undefined || pgEnd === undefined ? undefined : (pgEnd - pgStart) / Math.max(1, r.total),
+        dbCpuMsPerRequest: perRequest(postgresCpuMsBetween(pgStart, pgEnd), r.total),
         rssBeforeMb: mb(rssBefore),
         rssAfterMb: mb(process.memoryUsage().rss),
       }
@@ -334,10 +335,7 @@ async function runPeer(peerUrl: string, bodyFile: string, contentType: string, o
     const pgStart = await postgresCpuMs()
     const r = await autocannon(peerUrl, bodyFile, contentType, mine.connections, SECONDS)
     const pgEnd = await postgresCpuMs()
-    const db =
-      pgStart === undefined || pgEnd === undefined
-        ? '-'
-        : ((pgEnd - pgStart) / Math.max(1, r.total)).toFixed(2)
+    const db = perRequest(postgresCpuMsBetween(pgStart, pgEnd), r.total)?.toFixed(2) ?? '-'
     rows.push([
       String(mine.connections),
       r.requestsPerSecond.toFixed(1),
