@@ -77,7 +77,10 @@ describe('the bundled model, served as the resolver says', () => {
         expect(maxAbsDifference(probs, viaTfjs[i] ?? []), `image ${i}`).toBeLessThan(1e-4)
       })
       // SPORTSCAN_PRECISION=auto: the int8 twin when the model ships one, close to the float answers.
-      const auto = await loadServedClassifier({ ...served, precision: 'auto' }, { serving, home: tmpDir, log })
+      const auto = await loadServedClassifier(
+        { ...served, precision: 'auto' },
+        { serving, home: tmpDir, log },
+      )
       try {
         const shipsInt8 = sidecar.int8 !== undefined
         expect(auto.precision).toBe(shipsInt8 ? 'int8' : 'fp32')
