@@ -226,7 +226,8 @@ describe.skipIf(!hasChromium)('put-away in the dashboard (Chromium, 1280 and 375
     await page.getByTestId('heatmap').waitFor()
     await page.goto(`${url(counted)}/scans`)
     const shelvedElsewhere = page.getByTestId('put-away').filter({ hasText: `Shelved elsewhere: ${other}` })
-    await expect(shelvedElsewhere.isVisible()).resolves.toBe(true)
+    // The page loads History after navigation: wait for the card (fails after the timeout if it never shows).
+    await shelvedElsewhere.waitFor({ state: 'visible' })
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0)
