@@ -1,7 +1,9 @@
+import { Camera, Check } from 'lucide'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import type { Prediction } from '../lib/prediction.js'
 import { binsOf, describeNoBin, type PutAway } from '../lib/put-away.js'
+import { Icon } from './icon.js'
 import { ErrorMessage } from './status-view.js'
 
 type Confirmation =
@@ -87,7 +89,7 @@ export function BinAnswer({
       {site !== null && <p class="bin-answer__site muted">Site {site}</p>}
       {confirmation.step === 'done' && (
         <p class="bin-answer__confirmed" role="status">
-          <span aria-hidden="true">✓ </span>
+          <Icon node={Check} />
           {confirmation.putAway.outcome === 'shelved'
             ? `Shelved in ${confirmation.putAway.bin}`
             : `Shelved elsewhere: bin ${confirmation.putAway.bin}`}
@@ -135,7 +137,7 @@ export function BinAnswer({
       <div class="button-row bin-answer__actions">
         {isShelvable && bin !== null && (confirmation.step === 'idle' || confirmation.step === 'failed') && (
           <button type="button" class="button button--primary" onClick={() => confirm()}>
-            <span aria-hidden="true">✓ </span>Shelved in {bin}
+            <Icon node={Check} /> Shelved in {bin}
           </button>
         )}
         {isShelvable && site !== null && (confirmation.step === 'idle' || confirmation.step === 'failed') && (
@@ -158,7 +160,7 @@ export function BinAnswer({
               if (file !== undefined) onScanNext(file)
             }}
           />
-          <span aria-hidden="true">📷 </span>Scan next ball
+          <Icon node={Camera} /> Scan next ball
         </label>
       </div>
     </div>

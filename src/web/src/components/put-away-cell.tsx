@@ -1,4 +1,6 @@
+import { Package } from 'lucide'
 import type { Prediction } from '../lib/prediction.js'
+import { Icon } from './icon.js'
 
 /** A History row's put-away: where the ball was shelved (confirmed), else where it should go, else why not. */
 export function PutAwayCell({ item }: { item: Prediction }) {
@@ -6,7 +8,7 @@ export function PutAwayCell({ item }: { item: Prediction }) {
     const isElsewhere = item.putAway.outcome === 'shelved_elsewhere'
     return (
       <span class="put-away" data-testid="put-away">
-        <span aria-hidden="true">📦 </span>
+        <Icon node={Package} size={14} />{' '}
         {isElsewhere ? `Shelved elsewhere: ${item.putAway.bin}` : `Shelved in ${item.putAway.bin}`}
         {isElsewhere && item.putAway.expectedBin !== null && (
           <span class="hint"> (its bin: {item.putAway.expectedBin})</span>
