@@ -14,9 +14,8 @@ import {
 import { defineStep } from '../step-type.js'
 import { formatEpoch } from './format-epoch.js'
 import { loopParamProperties, loopParams } from './loop-params.js'
-import { readStoredSplit } from './split-file.js'
-import { stringInput, toJson } from './step-inputs.js'
-import { readTensorStore, selectImages } from './tensor-store.js'
+import { readSplitImages } from './split-images.js'
+import { toJson } from './step-inputs.js'
 
 export const trainStep = defineStep({
   name: 'train',
@@ -58,10 +57,7 @@ export const trainStep = defineStep({
     const p = ctx.params
     // Training is the one job that pays for both cores (XNNPACK threads); the count does not change results.
     const backend = await initBackend({ log: ctx.log, threads: os.availableParallelism() })
-    const store = await readTensorStore(stringInput(ctx.inputs, 'tensors'))
-    const split = await readStoredSplit(stringInput(ctx.inputs, 'split'))
-    const train = selectImages(store, split.train)
-    const val = selectImages(store, split.val)
+    const { store, train, val } = await readSplitImages(ctx.inputs)
     ctx.progress(
       `${p.architecture} on ${backend}: ${train.images.length} train, ${val.images.length} validation images at ${store.spec.size}x${store.spec.size}`,
     )

@@ -21,9 +21,8 @@ import {
 import { defineStep } from '../step-type.js'
 import { formatEpoch } from './format-epoch.js'
 import { loopParamProperties, loopParams } from './loop-params.js'
-import { readStoredSplit } from './split-file.js'
-import { stringInput, toJson } from './step-inputs.js'
-import { readTensorStore, selectImages } from './tensor-store.js'
+import { readSplitImages } from './split-images.js'
+import { toJson } from './step-inputs.js'
 
 /** Named input ranges a user's backbone file may need (catalogued backbones and quantised files say theirs). */
 const INPUT_SCALINGS: Readonly<Record<string, InputScaling>> = {
@@ -91,10 +90,7 @@ export const transferStep = defineStep({
     const p = ctx.params
     // Fine-tuning is the one job that pays for both cores (XNNPACK threads); the count does not change results.
     const backend = await initBackend({ log: ctx.log, threads: os.availableParallelism() })
-    const store = await readTensorStore(stringInput(ctx.inputs, 'tensors'))
-    const split = await readStoredSplit(stringInput(ctx.inputs, 'split'))
-    const train = selectImages(store, split.train)
-    const val = selectImages(store, split.val)
+    const { store, train, val } = await readSplitImages(ctx.inputs)
     const featureNodes = p.featureNodes
       .split(',')
       .map((n) => n.trim())
