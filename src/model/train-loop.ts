@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { createSeededRandom, deriveSeed, shuffled, type RandomSource } from '../data/index.js'
 import type { Logger } from '../log/index.js'
 import { AdamW } from './adamw.js'
+import { withTrainingKernels } from './backend/index.js'
 import { sampleSymmetricBeta } from './beta-sample.js'
 import { TrainingAbortedError, ModelInputError } from './errors.js'
 import { cosineLearningRate, PlateauScheduler, type LearningRateSchedule } from './learning-rate.js'
@@ -91,6 +92,11 @@ const EVAL_BATCH = 64
  * On return the model holds the best epoch's weights (BN statistics included).
  */
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  // Our wasm kernels (backprops the stock backend lacks, faster reductions) only while training runs.
+  return withTrainingKernels(() => runTraining(options))
+}
+
+async function runTraining(options: TrainOptions): Promise<TrainResult> {
   const { model, train, val, params, augment, seed, onEpoch, onBatch, log, signal } = options
   const shape = inputShape(model)
   const numClasses = outputUnits(model)

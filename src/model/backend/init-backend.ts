@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm'
 import type { Logger } from '../../log/index.js'
 import { BackendUnavailableError } from './errors.js'
-import { registerWasmGradientKernels } from './register-wasm-gradient-kernels.js'
+import { wasmKernelSet } from './register-wasm-gradient-kernels.js'
 import { wasmBinaryFolder } from './wasm-paths.js'
 import { withThreadedWasm } from './wasm-threads.js'
 
@@ -13,7 +13,8 @@ export interface InitBackendOptions {
   preferred?: BackendName
   /**
    * XNNPACK threads for the wasm backend (default 1). Above 1, the threaded-SIMD binary is started with the
-   * shims in wasm-threads.ts; if that fails, wasm runs single-threaded. Only the first wasm start counts.
+   * shims in wasm-threads.ts; if that fails, wasm runs single-threaded. A wasm module cannot be restarted,
+   * so only the first start counts: a later call asking for another count is logged as a warning.
    */
   threads?: number
   log?: Logger
@@ -51,7 +52,7 @@ async function startWasm(threads: number, log: Logger | undefined): Promise<bool
       ),
     )
   }
-  registerWasmGradientKernels()
+  // Stock kernels only: training registers its own for as long as it runs (training-kernels.ts).
   setWasmPaths(wasmBinaryFolder())
   if (threads > 1) {
     const isThreaded = await withThreadedWasm(threads, () => tf.setBackend('wasm')).catch((err: unknown) => {
@@ -100,8 +101,17 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (!isStarted) continue
     if (tf.getBackend() !== name) await tf.setBackend(name)
     await tf.ready()
+    const threads = name === 'wasm' ? getThreadsCount() : undefined
+    const asked = options.threads ?? 1
+    if (threads !== undefined && threads < asked) {
+      // Typically a retrain inside the server: the server started wasm first, with its own count.
+      options.log?.warn(
+        { backend: name, threads, asked },
+        `the wasm backend already runs ${threads} thread(s) in this process and cannot restart; ${asked} asked for`,
+      )
+    }
     options.log?.info(
-      { backend: name, threads: name === 'wasm' ? getThreadsCount() : undefined },
+      { backend: name, threads, kernels: name === 'wasm' ? wasmKernelSet() : 'stock' },
       'TF.js backend ready',
     )
     return name

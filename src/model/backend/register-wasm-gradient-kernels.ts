@@ -42,6 +42,9 @@ export const WASM_GRADIENT_OVERRIDES = ['FusedBatchNorm', 'Mean'] as const
 
 const ours = new Set<tf.KernelFunc>()
 const ourGradients = new Set<tf.GradConfig['gradFunc']>()
+/** What we replaced, to put back: `undefined` where wasm had no kernel of that name. */
+const stockKernels = new Map<WasmGradientKernelName, tf.KernelConfig | undefined>()
+const stockGradients = new Map<string, tf.GradConfig>()
 
 function createKernel(name: WasmGradientKernelName, stock: tf.KernelFunc | undefined): tf.KernelFunc {
   switch (name) {
@@ -81,6 +84,7 @@ function registerGradients(): void {
   for (const name of WASM_GRADIENT_OVERRIDES) {
     const stock = tf.getGradient(name)
     if (ourGradients.has(stock.gradFunc)) continue
+    stockGradients.set(name, stock)
     const config = name === 'FusedBatchNorm' ? createFusedBatchNormGrad(stock) : createMeanGrad(stock)
     ourGradients.add(config.gradFunc)
     tf.registerGradient(config)
@@ -93,6 +97,7 @@ export function registerWasmGradientKernels(): readonly WasmGradientKernelName[]
   for (const name of WASM_GRADIENT_KERNELS) {
     const existing = tf.getKernel(name, 'wasm')
     if (existing !== undefined && ours.has(existing.kernelFunc)) continue
+    stockKernels.set(name, existing)
     if (existing !== undefined) tf.unregisterKernel(name, 'wasm')
     const kernelFunc = createKernel(name, existing?.kernelFunc)
     ours.add(kernelFunc)
@@ -102,4 +107,27 @@ export function registerWasmGradientKernels(): readonly WasmGradientKernelName[]
     tf.registerKernel(config)
   }
   return WASM_GRADIENT_KERNELS
+}
+
+/**
+ * Puts back the stock wasm kernels and gradients that registerWasmGradientKernels replaced (and removes the
+ * ones it added), so inference in a long-lived process runs on the kernels TF.js ships. The stock setupFuncs
+ * ran when the backend started (they stay bound), so the stock kernels work again as they were.
+ */
+export function restoreStockWasmKernels(): void {
+  for (const [name, stock] of stockKernels) {
+    const current = tf.getKernel(name, 'wasm')
+    if (current !== undefined && !ours.has(current.kernelFunc)) continue
+    if (current !== undefined) tf.unregisterKernel(name, 'wasm')
+    if (stock !== undefined) tf.registerKernel(stock)
+  }
+  stockKernels.clear()
+  for (const stock of stockGradients.values()) tf.registerGradient(stock)
+  stockGradients.clear()
+}
+
+/** Whether the wasm backend currently runs our training kernels or the stock ones. */
+export function wasmKernelSet(): 'training' | 'stock' {
+  const probe = tf.getKernel('Conv2DBackpropFilter', 'wasm')
+  return probe !== undefined && ours.has(probe.kernelFunc) ? 'training' : 'stock'
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { acquireTrainingKernels } from '../backend/index.js'
 import { ModelInputError } from '../errors.js'
 
 /** Layer classes whose output is a spatial feature map Grad-CAM can weigh. */
@@ -62,37 +63,45 @@ export function gradCam(
   }
   const downstream = downstreamIds(steps, target)
 
-  const camTensor = tf.tidy(() => {
-    const known = new Map<number, tf.Tensor>()
-    const firstInput = model.inputs[0]
-    if (firstInput) known.set(firstInput.id, input)
-    // Feature extractor: every layer the target's activations do not feed, the target included.
-    for (const step of steps) {
-      if (step.layer !== target && step.node.outputTensors.some((t) => downstream.has(t.id))) continue
-      runStep(step, known, false)
-    }
-    const activations = known.get(targetOutput.id)
-    if (activations === undefined) throw new ModelInputError(`layer ${target.name} was never reached`)
-
-    const score = (a: tf.Tensor): tf.Scalar => {
-      const values = new Map(known)
-      values.set(targetOutput.id, a)
+  // The gradients need the kernels training uses (stock wasm lacks some backprops); stock ones come back after.
+  const release = acquireTrainingKernels()
+  let camTensor: tf.Tensor
+  try {
+    camTensor = tf.tidy(() => {
+      const known = new Map<number, tf.Tensor>()
+      const firstInput = model.inputs[0]
+      if (firstInput) known.set(firstInput.id, input)
+      // Feature extractor: every layer the target's activations do not feed, the target included.
       for (const step of steps) {
-        if (step.layer === target || !step.node.outputTensors.some((t) => downstream.has(t.id))) continue
-        const isOutput = step.node.outputTensors.some((t) => t.id === finalOutput.id)
-        runStep(step, values, isOutput)
+        if (step.layer !== target && step.node.outputTensors.some((t) => downstream.has(t.id))) continue
+        runStep(step, known, false)
       }
-      const out = values.get(finalOutput.id)
-      if (out === undefined) throw new ModelInputError('the model output does not depend on the target layer')
-      // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, absent on wasm.
-      return tf.sum(tf.mul(out.reshape([-1]), tf.oneHot(classIndex, units)))
-    }
-    const { grad } = tf.valueAndGrad(score)(activations)
-    const weights = grad.mean([1, 2], true)
-    const cam = tf.relu(tf.sum(tf.mul(activations, weights), -1)).squeeze([0])
-    const max = cam.max()
-    return tf.where(tf.greater(max, 0), tf.div(cam, tf.maximum(max, 1e-12)), tf.zerosLike(cam))
-  })
+      const activations = known.get(targetOutput.id)
+      if (activations === undefined) throw new ModelInputError(`layer ${target.name} was never reached`)
+
+      const score = (a: tf.Tensor): tf.Scalar => {
+        const values = new Map(known)
+        values.set(targetOutput.id, a)
+        for (const step of steps) {
+          if (step.layer === target || !step.node.outputTensors.some((t) => downstream.has(t.id))) continue
+          const isOutput = step.node.outputTensors.some((t) => t.id === finalOutput.id)
+          runStep(step, values, isOutput)
+        }
+        const out = values.get(finalOutput.id)
+        if (out === undefined)
+          throw new ModelInputError('the model output does not depend on the target layer')
+        // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, absent on wasm.
+        return tf.sum(tf.mul(out.reshape([-1]), tf.oneHot(classIndex, units)))
+      }
+      const { grad } = tf.valueAndGrad(score)(activations)
+      const weights = grad.mean([1, 2], true)
+      const cam = tf.relu(tf.sum(tf.mul(activations, weights), -1)).squeeze([0])
+      const max = cam.max()
+      return tf.where(tf.greater(max, 0), tf.div(cam, tf.maximum(max, 1e-12)), tf.zerosLike(cam))
+    })
+  } finally {
+    release()
+  }
   try {
     const [height, width] = camTensor.shape
     return {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { batchNormalization } from '../../../src/model/architectures/batch-normalization.js'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from '../backend/seeded-random.js'
 import { maxAbsDifference } from '../backend/compare.js'
 
@@ -36,6 +36,8 @@ function expectClose(actual: number[], expected: number[]): void {
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // Gradients on wasm need training's kernels, registered for the whole file.
+  acquireTrainingKernels()
 })
 
 describe('batchNormalization (training-fused layer)', () => {

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dropout, dropoutMultiplier } from '../../../src/model/architectures/dropout.js'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // Gradients on wasm need training's kernels, registered for the whole file.
+  acquireTrainingKernels()
 })
 
 describe('dropoutMultiplier', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 import { maxAbsDifference } from './compare.js'
 
@@ -42,6 +42,8 @@ async function gradientsOn(
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
 })
 
 describe('batch-norm gradients on wasm', () => {

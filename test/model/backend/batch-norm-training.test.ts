@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { batchNormInTraining, initBackend } from '../../../src/model/backend/index.js'
+import { batchNormInTraining, acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 import { maxAbsDifference } from './compare.js'
 
@@ -49,6 +49,8 @@ const CASES: Case[] = [
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
 })
 
 describe('batchNormInTraining', () => {

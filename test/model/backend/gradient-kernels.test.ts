@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 
 type Shape = [number, number, number, number]
@@ -121,6 +121,8 @@ const DEPTHWISE_CASES: ConvCase[] = [
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
   expect(tf.getBackend()).toBe('wasm')
 })
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 
 // BatchMatMul and Tile are replaced on wasm by faster versions; cpu's stock kernels are the reference.
@@ -40,6 +40,8 @@ const tensor = (shape: number[], seed: number) =>
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
 })
 
 describe('BatchMatMul on wasm', () => {

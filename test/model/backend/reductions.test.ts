@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 
 // Sum, Mean and FusedBatchNorm are replaced on wasm for per-channel statistics; cpu is the reference.
@@ -39,6 +39,8 @@ const tensor = (shape: number[], seed: number) =>
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
 })
 
 describe('Sum and Mean on wasm', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/model/backend/index.js'
+import { acquireTrainingKernels, initBackend } from '../../../src/model/backend/index.js'
 import { seededValues } from './seeded-random.js'
 
 const SIZE = 16
@@ -70,6 +70,8 @@ function lossOf(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): number {
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' })
+  // The kernels under test are training's, registered for the whole file (serving keeps the stock ones).
+  acquireTrainingKernels()
 })
 
 describe('training on the wasm backend', () => {

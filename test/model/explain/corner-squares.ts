@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { withTrainingKernels } from '../../../src/model/backend/index.js'
 import { createSeededRandom } from '../../../src/data/index.js'
 
 /** Corners a bright square can sit in; the corner is the class. */
@@ -73,7 +74,8 @@ export async function trainCornerModel(size = 16): Promise<tf.LayersModel> {
   const xs = tf.tensor4d(concat(images), [images.length, size, size, 3])
   const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), CORNERS.length)
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' })
-  await model.fit(xs, ys, { epochs: 15, batchSize: 8, shuffle: false, verbose: 0 })
+  // model.fit, not trainModel: it needs the training kernels held for it.
+  await withTrainingKernels(() => model.fit(xs, ys, { epochs: 15, batchSize: 8, shuffle: false, verbose: 0 }))
   xs.dispose()
   ys.dispose()
   return model
