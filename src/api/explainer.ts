@@ -1,8 +1,11 @@
-import * as tf from '@tensorflow/tfjs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
 import { preprocessImage } from '../data/index.js'
 import type { Logger } from '../log/index.js'
-import { gradCam, loadLayersModelFromDir, renderHeatmapOverlay, type Classifier } from '../model/index.js'
+import { renderHeatmapOverlay, type Classifier } from '../model/index.js'
 import { ExplanationUnavailableError } from './errors.js'
+import type { ExplainOutcome, ExplainTask } from './explain-worker.js'
 import type { ModelSource } from './model-holder.js'
 
 export interface ExplainRequest {
@@ -19,36 +22,52 @@ export interface ExplainerOptions {
   maxPixels: number
   /** Overlays kept in memory, so reopening a scan does not run Grad-CAM again. */
   cacheSize?: number
+  /** How long the Grad-CAM worker (and the model it holds) stays after its last explanation; default 5 min. */
+  idleMs?: number
 }
 
-interface LoadedModel {
-  key: string
-  model: Promise<tf.LayersModel>
-}
+// Under tsx (dev, tests) this module is .ts and so is the worker; built, both are .js.
+const here = fileURLToPath(import.meta.url)
+const workerFile = path.join(path.dirname(here), `explain-worker${path.extname(here)}`)
+const workerExecArgv = path.extname(here) === '.ts' ? ['--import', 'tsx'] : []
 
 /**
- * Grad-CAM overlays for stored scans. The served Classifier may run on ONNX and hides its network, so the
- * TF.js layers model is loaded here, lazily, from the served model's artifact folder: only for the
- * current model, and only on the first explanation asked for, since plain /predict never needs it.
- * Runs are serialised: Grad-CAM is CPU-heavy and two at once would only slow each other down.
+ * Grad-CAM overlays for stored scans. The served Classifier may run on ONNX and hides its network, so a
+ * worker thread loads the TF.js layers model from the served model's artifact folder, lazily, on the first
+ * explanation asked for (plain /predict never needs it), and runs Grad-CAM there: seconds of synchronous
+ * TF.js that must not stall the event loop. One worker: two Grad-CAMs at once would only slow each other
+ * down, and it exits when idle so the model's memory goes with it. Decoding and the overlay use sharp,
+ * which already works off the event loop.
  */
 export class Explainer {
-  private loaded: LoadedModel | undefined
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly pool: Piscina<ExplainTask, ExplainOutcome>
   private readonly cache = new Map<string, Buffer>()
   private readonly cacheSize: number
+  private modelKey: string | undefined
 
   constructor(private readonly options: ExplainerOptions) {
     this.cacheSize = options.cacheSize ?? 32
+    this.pool = new Piscina<ExplainTask, ExplainOutcome>({
+      filename: workerFile,
+      execArgv: workerExecArgv,
+      minThreads: 0,
+      maxThreads: 1,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: options.idleMs ?? 5 * 60_000,
+    })
   }
 
   async explain(request: ExplainRequest): Promise<Buffer> {
+    if (this.modelKey !== request.source.key) {
+      // Explanations of the old model are stale once another one serves.
+      this.cache.clear()
+      this.modelKey = request.source.key
+      this.options.log.info({ dir: request.source.dir }, 'explanations now use the served layers model')
+    }
     const cacheKey = `${request.source.key}\n${request.predictionId}`
     const cached = this.cache.get(cacheKey)
     if (cached) return cached
-    const run = this.queue.catch(() => undefined).then(() => this.render(request))
-    this.queue = run
-    const png = await run
+    const png = await this.render(request)
     this.cache.set(cacheKey, png)
     if (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next().value
@@ -58,8 +77,7 @@ export class Explainer {
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined)
-    await this.unload()
+    await this.pool.close()
     this.cache.clear()
   }
 
@@ -69,53 +87,21 @@ export class Explainer {
     if (classIndex < 0) {
       throw new ExplanationUnavailableError(predictionId, `the model has no label "${request.label}"`)
     }
-    const model = await this.model(request.source)
     const { size } = classifier.preprocess
     const pixels = await preprocessImage(request.image, classifier.preprocess, {
       maxPixels: this.options.maxPixels,
     })
-    const input = tf.tensor4d(pixels, [1, size, size, 3])
-    let result
-    try {
-      result = gradCam(model, input, classIndex)
-    } catch (err) {
-      // A model without a convolution (or with a nested graph) cannot be explained this way.
-      if ((err as { code?: unknown }).code === 'SPS_MODEL_INPUT_INVALID') {
-        throw new ExplanationUnavailableError(predictionId, (err as Error).message, err)
-      }
-      throw err
-    } finally {
-      input.dispose()
-    }
+    const outcome = await this.pool.run(
+      { modelKey: request.source.key, dir: request.source.dir, pixels, size, classIndex },
+      { transferList: [pixels.buffer as ArrayBuffer] },
+    )
+    if ('unavailable' in outcome) throw new ExplanationUnavailableError(predictionId, outcome.unavailable)
     const overlay = await renderHeatmapOverlay(
       request.image,
-      result.cam,
-      { width: result.width, height: result.height },
+      outcome.cam,
+      { width: outcome.width, height: outcome.height },
       { fit: classifier.preprocess.fit, maxPixels: this.options.maxPixels },
     )
     return overlay.png
-  }
-
-  private async model(source: ModelSource): Promise<tf.LayersModel> {
-    if (this.loaded?.key !== source.key) {
-      await this.unload()
-      // Explanations of the old model are stale once another one serves.
-      this.cache.clear()
-      this.options.log.info({ dir: source.dir }, 'loading the layers model for explanations')
-      this.loaded = { key: source.key, model: loadLayersModelFromDir(source.dir) }
-    }
-    const loaded = this.loaded
-    try {
-      return await loaded.model
-    } catch (err) {
-      if (this.loaded === loaded) this.loaded = undefined
-      throw err
-    }
-  }
-
-  private async unload(): Promise<void> {
-    const previous = this.loaded
-    this.loaded = undefined
-    if (previous) (await previous.model.catch(() => undefined))?.dispose()
   }
 }

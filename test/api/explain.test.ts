@@ -1,8 +1,12 @@
 import { rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { sql } from 'drizzle-orm'
 import sharp from 'sharp'
+import { loadServedClassifier } from '../../src/api/inference/index.js'
+import { loadConfig } from '../../src/config/index.js'
 import { imagesDir } from '../../src/data/index.js'
 import { afterAll, beforeAll, describe, expect, test, testDrivers, type TestApp } from '../fixtures.js'
 import { postMultipart } from './api-harness.js'
@@ -112,5 +116,44 @@ describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
       code: 'SPS_API_EXPLANATION_UNAVAILABLE',
       message: expect.stringContaining('no convolution layer'),
     })
+  })
+})
+
+const bundledModelDir = fileURLToPath(new URL('../../models/sports-ball-cnn', import.meta.url))
+
+describe('Grad-CAM of the bundled network', () => {
+  test('runs off the event loop: scans are answered while it computes', async ({ makeApp, log }) => {
+    // Served as in production (ONNX worker pool), so the only TF.js work left is the explanation's.
+    const app = await makeApp({
+      model: bundledModelDir,
+      serving: { storeImages: true },
+      load: async (source, home) => {
+        const { serving } = loadConfig({ SPORTSCAN_HOME: home })
+        return (await loadServedClassifier(source, { serving, home, log })).classifier
+      },
+    })
+    const { id } = await scan(app, await photo(400, 300))
+    const delay = monitorEventLoopDelay({ resolution: 10 })
+    delay.enable()
+    const started = performance.now()
+    let isExplained = false
+    const explained = app.inject({ method: 'GET', url: `/predictions/${id}/explain` }).finally(() => {
+      isExplained = true
+    })
+    let answeredMeanwhile = 0
+    for (let i = 0; !isExplained; i++) {
+      await scan(app, await photo(200 + 2 * (i % 50), 160))
+      if (!isExplained) answeredMeanwhile++
+    }
+    const res = await explained
+    const explainMs = performance.now() - started
+    delay.disable()
+    expect(res.statusCode, res.body).toBe(200)
+    expect((await sharp(res.rawPayload).metadata()).width).toBe(400)
+    // Loading the layers model and running Grad-CAM on the event loop would hold it for most of this time.
+    expect(answeredMeanwhile).toBeGreaterThanOrEqual(3)
+    expect(delay.max / 1e6, `event loop held ${delay.max / 1e6} ms of ${explainMs} ms`).toBeLessThan(
+      explainMs / 4,
+    )
   })
 })
