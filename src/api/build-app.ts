@@ -26,6 +26,7 @@ import { createApiMetrics, metricsPlugin } from './plugins/metrics.js'
 import { binRoutes } from './routes/bins.js'
 import { capabilityRoutes } from './routes/capabilities.js'
 import { correctionUndoRoutes } from './routes/correction-undo.js'
+import { scanDeleteRoutes } from './routes/scan-delete.js'
 import { explainRoutes } from './routes/explain.js'
 import { healthRoutes } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
@@ -113,6 +114,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   // The API's table of contents: one plugin per resource.
   await app.register(predictionRoutes, { ctx })
   await app.register(correctionUndoRoutes, { ctx })
+  await app.register(scanDeleteRoutes, { ctx })
   await app.register(reviewRoutes, { ctx })
   await app.register(historyRoutes, { ctx })
   await app.register(statsRoutes, { ctx })

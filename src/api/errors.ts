@@ -82,6 +82,26 @@ export class CorrectionNotLatestError extends Error {
   }
 }
 
+export class DeletedScanNotFoundError extends Error {
+  readonly code = 'SPS_API_DELETED_SCAN_NOT_FOUND'
+  constructor(id: string, retentionDays: number) {
+    super(
+      `no deleted scan with id "${id}" to restore: it was not deleted, is restored already, or was deleted ` +
+        `more than ${retentionDays} days ago`,
+    )
+  }
+}
+
+export class RestoreConflictError extends Error {
+  readonly code = 'SPS_API_RESTORE_CONFLICT'
+  constructor(id: string) {
+    super(
+      `scan "${id}" cannot be restored: a scan sent after the delete uses its idempotency key; ` +
+        'delete that scan first if the restored one is the right one',
+    )
+  }
+}
+
 export class CorrectionNotFoundError extends Error {
   readonly code = 'SPS_API_CORRECTION_NOT_FOUND'
   constructor(predictionId: string, id: number) {
@@ -223,6 +243,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SPS_API_HEIC_UNSUPPORTED: 415,
   SPS_API_IMAGE_TOO_SMALL: 422,
   SPS_API_CORRECTION_NOT_LATEST: 409,
+  SPS_API_DELETED_SCAN_NOT_FOUND: 404,
+  SPS_API_RESTORE_CONFLICT: 409,
   SPS_API_CORRECTION_NOT_FOUND: 404,
   SPS_API_NOT_MULTIPART: 415,
   SPS_API_MULTIPART_MALFORMED: 400,

@@ -216,6 +216,23 @@ export const putAways = pgTable(
   (t) => [index('put_aways_prediction_idx').on(t.predictionId, t.createdAt)],
 )
 
+/**
+ * Scans deleted from History, kept whole (the row, its corrections and put-aways) so the delete can be undone
+ * like any other action; older than DELETED_SCAN_RETENTION_DAYS they are purged for good.
+ */
+export const deletedScans = pgTable(
+  'deleted_scans',
+  {
+    predictionId: uuid('prediction_id').primaryKey(),
+    prediction: jsonb('prediction').$type<Record<string, unknown>>().notNull(),
+    corrections: jsonb('corrections').$type<Array<Record<string, unknown>>>().notNull(),
+    putAways: jsonb('put_aways').$type<Array<Record<string, unknown>>>().notNull(),
+    deletedBy: text('deleted_by'),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('deleted_scans_deleted_at_idx').on(t.deletedAt)],
+)
+
 export const apiKeys = pgTable(
   'api_keys',
   {
@@ -244,3 +261,4 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type BinRow = typeof bins.$inferSelect
 export type BinAssignmentRow = typeof binAssignments.$inferSelect
 export type PutAwayRow = typeof putAways.$inferSelect
+export type DeletedScanRow = typeof deletedScans.$inferSelect

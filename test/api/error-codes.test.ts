@@ -34,6 +34,8 @@ const MODULES: Record<string, ErrorModule> = {
     prefixes: ['SPS_API_', 'SPS_AUTH_'],
     make: {
       PredictionNotFoundError: () => new apiErrors.PredictionNotFoundError('id'),
+      DeletedScanNotFoundError: () => new apiErrors.DeletedScanNotFoundError('id', 30),
+      RestoreConflictError: () => new apiErrors.RestoreConflictError('id'),
       RouteNotFoundError: () => new apiErrors.RouteNotFoundError('GET', '/x'),
       FileFieldMissingError: () => new apiErrors.FileFieldMissingError(['img'], ['photo']),
       EmptyUploadError: () => new apiErrors.EmptyUploadError('a.jpg'),

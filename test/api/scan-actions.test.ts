@@ -90,6 +90,108 @@ describe.each(testDrivers)('fixing a scan and undoing it (%s)', (driver) => {
   })
 })
 
+describe.each(testDrivers)('deleting a scan and undoing it (%s)', (driver) => {
+  test.override({ driver, appOptions: { serving: { threshold: 0 } } })
+
+  test('a delete takes the scan out of stock and History; restore brings it back whole', async ({ app }) => {
+    const kept = await scan(app, 2)
+    const item = await scan(app, 3)
+    const right = otherLabel(item.predicted_label)
+    const corrected = await app.inject({
+      method: 'POST',
+      url: `/predictions/${item.id}/correction`,
+      payload: { label: right },
+    })
+    expect(corrected.statusCode).toBe(201)
+    for (const label of [item.predicted_label, right]) {
+      await app.inject({ method: 'PUT', url: `/bins/main/${label}`, payload: { bin: 'Z9' } })
+    }
+    const shelved = await app.inject({
+      method: 'POST',
+      url: `/predictions/${item.id}/put-away`,
+      payload: { bin: 'Z9' },
+    })
+    expect(shelved.statusCode, shelved.body).toBe(201)
+    const before = (await app.inject({ method: 'GET', url: `/predictions/${item.id}` })).json<Item>()
+    const stockBefore = await stockOf(app, right)
+
+    const deleted = await app.inject({ method: 'DELETE', url: `/predictions/${item.id}` })
+    expect(deleted.statusCode, deleted.body).toBe(200)
+    expect(deleted.json()).toEqual({
+      deleted: true,
+      id: item.id,
+      restore_url: `/predictions/${item.id}/restore`,
+    })
+    expect((await app.inject({ method: 'GET', url: `/predictions/${item.id}` })).statusCode).toBe(404)
+    expect(await stockOf(app, right)).toBe(stockBefore - 1)
+    expect(await storedCount(app)).toBe(1)
+
+    const restored = await app.inject({ method: 'POST', url: `/predictions/${item.id}/restore` })
+    expect(restored.statusCode, restored.body).toBe(200)
+    expect(restored.json()).toEqual({ restored: true, id: item.id })
+    const after = (await app.inject({ method: 'GET', url: `/predictions/${item.id}` })).json<Item>()
+    // Same id, time, label, correction and put-away as before the delete.
+    expect(after).toEqual(before)
+    expect(await stockOf(app, right)).toBe(stockBefore)
+    expect(await storedCount(app)).toBe(2)
+    // The correction is the same one: it can still be undone by its id.
+    const undone = await app.inject({
+      method: 'DELETE',
+      url: `/predictions/${item.id}/corrections/${corrected.json<{ id: number }>().id}`,
+    })
+    expect(undone.statusCode).toBe(200)
+    expect(after).toMatchObject({ put_away: { bin: 'Z9' } })
+    // Nothing else was touched.
+    expect((await app.inject({ method: 'GET', url: `/predictions/${kept.id}` })).json<Item>()).toMatchObject({
+      id: kept.id,
+    })
+  })
+
+  test('restore of a scan never deleted, or restored already, is 404; deleting twice is 404', async ({
+    app,
+  }) => {
+    const item = await scan(app, 4)
+    const never = await app.inject({ method: 'POST', url: `/predictions/${item.id}/restore` })
+    expect(never.statusCode).toBe(404)
+    expect(never.json()).toEqual({
+      code: 'SPS_API_DELETED_SCAN_NOT_FOUND',
+      message: expect.stringContaining('30 days'),
+    })
+    expect((await app.inject({ method: 'DELETE', url: `/predictions/${item.id}` })).statusCode).toBe(200)
+    const twice = await app.inject({ method: 'DELETE', url: `/predictions/${item.id}` })
+    expect(twice.json<{ code: string }>().code).toBe('SPS_API_PREDICTION_NOT_FOUND')
+    expect((await app.inject({ method: 'POST', url: `/predictions/${item.id}/restore` })).statusCode).toBe(
+      200,
+    )
+    const again = await app.inject({ method: 'POST', url: `/predictions/${item.id}/restore` })
+    expect(again.json<{ code: string }>().code).toBe('SPS_API_DELETED_SCAN_NOT_FOUND')
+    expect(await storedCount(app)).toBe(1)
+  })
+
+  test('a scan that reused the idempotency key meanwhile blocks the restore (409), losing nothing', async ({
+    app,
+  }) => {
+    const send = async () =>
+      postMultipart(app, [{ name: 'img', filename: '5.png', value: await colourImage(5) }], {
+        'idempotency-key': 'k-5',
+      })
+    const first = (await send()).json<Item>()
+    expect((await app.inject({ method: 'DELETE', url: `/predictions/${first.id}` })).statusCode).toBe(200)
+    const second = (await send()).json<Item>()
+    expect(second.id).not.toBe(first.id)
+    const blocked = await app.inject({ method: 'POST', url: `/predictions/${first.id}/restore` })
+    expect(blocked.statusCode).toBe(409)
+    expect(blocked.json<{ code: string }>().code).toBe('SPS_API_RESTORE_CONFLICT')
+    expect(await storedCount(app)).toBe(1)
+    // Once the newer scan is gone, the first one can come back.
+    expect((await app.inject({ method: 'DELETE', url: `/predictions/${second.id}` })).statusCode).toBe(200)
+    expect((await app.inject({ method: 'POST', url: `/predictions/${first.id}/restore` })).statusCode).toBe(
+      200,
+    )
+    expect((await app.inject({ method: 'GET', url: `/predictions/${first.id}` })).statusCode).toBe(200)
+  })
+})
+
 describe.each(testDrivers)('GET /capabilities (%s)', (driver) => {
   test.override({ driver })
 

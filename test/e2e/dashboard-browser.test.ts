@@ -353,7 +353,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await page.close()
   })
 
-  it('from the scan result: flag (and undo), mark not a ball, then delete', async () => {
+  it('from the scan result: flag (and undo), mark not a ball, delete (and undo)', async () => {
     const { page, problems } = await openPage(DESKTOP)
     await scan(page, 'Bay 10')
     const stored = await latestPrediction()
@@ -382,6 +382,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     await notice.getByText('deleted').waitFor()
     expect(await historyTotal()).toBe(before - 1)
     await expect(page.getByTestId('predicted-label').count()).resolves.toBe(0)
+    // The delete is undone like the rest: the scan is back, with its "not a ball" correction.
+    await page.keyboard.press('Enter') // focus moved to Undo
+    await notice.getByText(/^Undone: .* deleted\./).waitFor()
+    expect(await historyTotal()).toBe(before)
+    expect((await api().prediction(stored.id)).correctedLabel).toBe('not_a_ball')
     expect(problems).toEqual([])
     await page.close()
   })

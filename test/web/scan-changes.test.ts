@@ -4,7 +4,6 @@ import {
   allowedCommands,
   applyScanCommand,
   describeScanChange,
-  isUndoable,
   undoScanChange,
 } from '../../src/web/src/lib/scan-changes.js'
 
@@ -23,6 +22,9 @@ function recordingApi(calls: string[]): ApiClient {
     },
     deletePrediction: async (id) => {
       calls.push(`delete ${id}`)
+    },
+    restorePrediction: async (id) => {
+      calls.push(`restore ${id}`)
     },
   }
   return api as ApiClient
@@ -47,14 +49,15 @@ describe('scan changes', () => {
     expect(calls).toEqual(['correct p1 golf_ball', 'undo p1 7 true'])
   })
 
-  it('undoes a flag by flipping it back; a delete cannot be undone', async () => {
+  it('undoes a flag by flipping it back and a delete by restoring the scan', async () => {
     const calls: string[] = []
     const api = recordingApi(calls)
     const flag = await applyScanCommand(api, scan, { kind: 'flag', isFlagged: false })
     await undoScanChange(api, flag)
     expect(calls).toEqual(['flag p1 false', 'flag p1 true'])
     const deleted = await applyScanCommand(api, scan, { kind: 'delete' })
-    expect(isUndoable(deleted)).toBe(false)
-    await expect(undoScanChange(api, deleted)).rejects.toThrow(/cannot be restored/)
+    expect(describeScanChange(deleted)).toBe('ball.jpg deleted.')
+    await undoScanChange(api, deleted)
+    expect(calls.slice(2)).toEqual(['delete p1', 'restore p1'])
   })
 })

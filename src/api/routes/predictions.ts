@@ -6,7 +6,6 @@ import {
   NOT_A_BALL,
   correctPrediction,
   listCorrections,
-  deletePrediction,
   getPrediction,
   listPutAways,
 } from '../../db/index.js'
@@ -256,25 +255,6 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = 
         .header('cache-control', 'private, max-age=31536000, immutable')
         .header('x-content-type-options', 'nosniff')
       return bytes
-    },
-  )
-
-  app.delete(
-    '/predictions/:id',
-    {
-      config: { role: 'admin' },
-      schema: {
-        summary: 'Delete one scan (its corrections go with it)',
-        tags: ['predictions'],
-        params: PredictionIdParams,
-        response: { 200: Type.Object({ deleted: Type.Literal(true), id: Type.String() }), ...errorResponses },
-      },
-    },
-    async (request) => {
-      if (!(await deletePrediction(ctx.db.db, request.params.id))) {
-        throw new PredictionNotFoundError(request.params.id)
-      }
-      return { deleted: true as const, id: request.params.id }
     },
   )
 

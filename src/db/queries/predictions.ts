@@ -122,12 +122,6 @@ export async function getPrediction(db: Queryable, id: string): Promise<Predicti
   return row ? { ...row.prediction, correctedLabel: row.correctedLabel } : undefined
 }
 
-/** Deletes one prediction (its corrections go with it, by cascade); false when it did not exist. */
-export async function deletePrediction(db: Queryable, id: string): Promise<boolean> {
-  const rows = await db.delete(predictions).where(eq(predictions.id, id)).returning({ id: predictions.id })
-  return rows.length > 0
-}
-
 /** Clears the whole history (legacy `DELETE /predictions`); returns how many rows went. */
 export async function deleteAllPredictions(db: Queryable): Promise<number> {
   const rows = await db.delete(predictions).returning({ id: predictions.id })

@@ -9,7 +9,6 @@ import {
   applyScanCommand,
   currentLabel,
   describeScanChange,
-  isUndoable,
   NOT_A_BALL,
   undoScanChange,
   type ScanChange,
@@ -54,7 +53,7 @@ export function useScanChanges(onChanged: (change: ScanChange) => void): ScanCha
     run(prediction, command) {
       if (isBusy) return
       if (command.kind === 'delete') {
-        const question = `Delete the scan ${prediction.filename}? It leaves stock and history, and cannot be undone.`
+        const question = `Delete the scan ${prediction.filename}? It leaves stock and history until you undo it.`
         if (!window.confirm(question)) return
       }
       settle(
@@ -66,7 +65,7 @@ export function useScanChanges(onChanged: (change: ScanChange) => void): ScanCha
       )
     },
     undo() {
-      if (last === null || isBusy || !isUndoable(last)) return
+      if (last === null || isBusy) return
       const change = last
       settle(
         undoScanChange(api, change).then(() => {
@@ -86,7 +85,7 @@ export function ChangeNotice({ changes }: { changes: ScanChanges }) {
   const { last, undone, isBusy } = changes
   useEffect(() => {
     // Once per change, after the button is enabled again (a disabled button cannot take focus).
-    if (last === null || isBusy || !isUndoable(last) || focused.current === last) return
+    if (last === null || isBusy || focused.current === last) return
     focused.current = last
     undoButton.current?.focus()
   }, [last, isBusy])
@@ -99,7 +98,7 @@ export function ChangeNotice({ changes }: { changes: ScanChanges }) {
             ? `Undone: ${describeScanChange(undone)}`
             : ''}
       </p>
-      {last !== null && isUndoable(last) && (
+      {last !== null && (
         <button
           ref={undoButton}
           type="button"

@@ -78,7 +78,9 @@ export interface ApiClient {
   undoCorrection(predictionId: string, correctionId: number, wasFlagged: boolean): Promise<void>
   /** Sends a scan to the review queue (`true`) or takes it out again (`false`). */
   setFlag(predictionId: string, isFlagged: boolean): Promise<void>
+  /** Deletes a scan; restorePrediction undoes it (the server keeps deleted scans for 30 days). */
   deletePrediction(predictionId: string): Promise<void>
+  restorePrediction(predictionId: string): Promise<void>
   /** Drift per day (share below threshold, distance from the training mix); null if not reported. */
   drift(filters: Readonly<ReportFilters>): Promise<Drift | null>
   retrainStatus(): Promise<RetrainStatus>
@@ -283,6 +285,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     async deletePrediction(predictionId) {
       await send(`/predictions/${encodeURIComponent(predictionId)}`, { method: 'DELETE' })
+    },
+    async restorePrediction(predictionId) {
+      await send(`/predictions/${encodeURIComponent(predictionId)}/restore`, { method: 'POST' })
     },
     async drift(filters) {
       return decodeDrift(await getJson(withQuery('/stats', buildReportQuery(filters))))

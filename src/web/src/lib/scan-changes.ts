@@ -62,7 +62,7 @@ export async function applyScanCommand(
   }
 }
 
-/** Takes a change back: the correction row goes (stock moves back), the flag flips back. */
+/** Takes a change back: the correction row goes (stock moves back), the flag flips back, a deleted scan returns. */
 export async function undoScanChange(api: ApiClient, change: ScanChange): Promise<void> {
   switch (change.kind) {
     case 'correct':
@@ -70,12 +70,8 @@ export async function undoScanChange(api: ApiClient, change: ScanChange): Promis
     case 'flag':
       return api.setFlag(change.predictionId, !change.isFlagged)
     case 'delete':
-      throw new Error('a deleted scan cannot be restored')
+      return api.restorePrediction(change.predictionId)
   }
-}
-
-export function isUndoable(change: ScanChange): boolean {
-  return change.kind !== 'delete'
 }
 
 /** One line for the status area: what happened to which scan. */
