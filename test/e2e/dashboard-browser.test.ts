@@ -23,8 +23,10 @@ import {
   CHROMIUM_ARGS,
   evaluationMetrics,
   exists,
+  openWatchedPage,
   pickPhoto,
   writeConvModel,
+  type WatchedPage,
 } from './browser-fixtures.js'
 
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
@@ -38,12 +40,6 @@ const CANDIDATE_METRICS = evaluationMetrics(16, 6)
 const hasChromium = await exists(CHROMIUM)
 if (!hasChromium && process.env['CI'] !== undefined) {
   throw new Error(`${CHROMIUM} is missing: CI must run "apt-get install -y chromium" before the tests`)
-}
-
-interface PageWatch {
-  page: Page
-  /** Console errors and uncaught exceptions seen so far. */
-  problems: string[]
 }
 
 describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', () => {
@@ -116,24 +112,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium against the real server', (
     return server.url
   }
 
-  async function openPage(viewport: { width: number; height: number }): Promise<PageWatch> {
+  async function openPage(viewport: { width: number; height: number }): Promise<WatchedPage> {
     if (browser === undefined) throw new Error('browser not started')
-    const page = await browser.newPage({ viewport })
-    const problems: string[] = []
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
-    })
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    // A failed request is a defect even when nothing logs it (a photo link that 404s, a missing asset).
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`)
-    })
-    page.on('requestfailed', (request) => {
-      const reason = request.failure()?.errorText ?? ''
-      // Leaving a page cancels its pending requests (ERR_ABORTED): the test navigated, nothing failed.
-      if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${reason}`)
-    })
-    return { page, problems }
+    return openWatchedPage(browser, viewport)
   }
 
   /** The dashboard's own API client, run in Node: it also checks its decoders against the real answers. */

@@ -14,7 +14,15 @@ import { createApiClient, type ApiClient } from '../../src/web/src/lib/api-clien
 import { describeBallType } from '../../src/web/src/lib/ball-types.js'
 import type { Prediction } from '../../src/web/src/lib/prediction.js'
 import { EMPTY_HISTORY_FILTERS } from '../../src/web/src/lib/query-string.js'
-import { CHROMIUM, CHROMIUM_ARGS, exists, pickPhoto, writeConvModel } from './browser-fixtures.js'
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  exists,
+  openWatchedPage,
+  pickPhoto,
+  writeConvModel,
+  type WatchedPage,
+} from './browser-fixtures.js'
 
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
 const DESKTOP = { width: 1280, height: 800 }
@@ -24,12 +32,6 @@ const SAMPLE = path.resolve('docs/bins-sample.csv')
 const hasChromium = await exists(CHROMIUM)
 if (!hasChromium && process.env['CI'] !== undefined) {
   throw new Error(`${CHROMIUM} is missing: CI must run "apt-get install -y chromium" before the tests`)
-}
-
-interface Watched {
-  page: Page
-  /** Console errors, uncaught exceptions and failed requests seen so far. */
-  problems: string[]
 }
 
 /**
@@ -112,19 +114,9 @@ describe.skipIf(!hasChromium)('put-away in the dashboard (Chromium, 1280 and 375
     return item
   }
 
-  async function openPage(viewport: { width: number; height: number }): Promise<Watched> {
+  async function openPage(viewport: { width: number; height: number }): Promise<WatchedPage> {
     if (browser === undefined) throw new Error('browser not started')
-    const page = await browser.newPage({ viewport })
-    const problems: string[] = []
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`)
-    })
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`))
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`)
-    })
-    return { page, problems }
+    return openWatchedPage(browser, viewport)
   }
 
   async function scanOn(page: Page, server: RunningServer | undefined): Promise<void> {

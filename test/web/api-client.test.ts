@@ -111,7 +111,8 @@ describe('ApiClient.predict', () => {
 
   it('shows a friendly text for a 5xx and for a body that is not JSON', async () => {
     const { baseUrl } = await serve((req, res) => {
-      if (req.url === '/stock') return json(res, 500, { code: 'X', message: 'Internal Server Error' })
+      if (req.url?.startsWith('/stock?') === true)
+        return json(res, 500, { code: 'X', message: 'Internal Server Error' })
       res.writeHead(413, { 'content-type': 'text/html' })
       res.end('<h1>Too large</h1>')
     })
@@ -230,5 +231,27 @@ describe('ApiClient.promote', () => {
       code: 'SPS_WEB_PROMOTE_UNSUPPORTED',
     })
     expect(seen).toHaveLength(1)
+  })
+})
+
+describe('ApiClient, typed by the server’s OpenAPI document', () => {
+  it('sends a correction and a bin as the routes take them, and refuses an unknown ball type unsent', async () => {
+    const { baseUrl, seen } = await serve((req, res) =>
+      req.method === 'POST' ? json(res, 201, { id: 9 }) : json(res, 200, { ok: true }),
+    )
+    const client = createApiClient({ baseUrl })
+    expect(await client.correct('p 1', 'not_a_ball')).toBe(9)
+    await client.setBin('main', 'golf_ball', 'A3', null)
+    expect(seen.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual([
+      'POST /predictions/p%201/correction {"label":"not_a_ball"}',
+      'PUT /bins/main/golf_ball {"bin":"A3","capacity":null}',
+    ])
+    await expect(client.correct('p1', 'ice_ball')).rejects.toMatchObject({
+      code: 'SPS_WEB_UNKNOWN_BALL_TYPE',
+    })
+    await expect(client.setBin('main', 'not_a_ball', 'A3')).rejects.toMatchObject({
+      code: 'SPS_WEB_UNKNOWN_BALL_TYPE',
+    })
+    expect(seen).toHaveLength(2)
   })
 })

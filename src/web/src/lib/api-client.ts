@@ -1,5 +1,7 @@
 import { decodeCapabilities, fillPath, NO_CAPABILITIES, type ApiCapabilities } from './capabilities.js'
 import { ApiError, NetworkError } from './errors.js'
+import { answer, apiErrorOf, createHttpClient } from './http-client.js'
+import { isBallLabel, isCorrectionLabel, type BallLabel } from './ball-types.js'
 import { expectObject, isJsonObject, readNumber } from './json-reader.js'
 import { decodeModels, type ModelVersion } from './models.js'
 import {
@@ -11,7 +13,8 @@ import {
 } from './prediction.js'
 import {
   buildHistoryQuery,
-  buildReportQuery,
+  historyQuery,
+  reportQuery,
   withQuery,
   type HistoryFilters,
   type ReportFilters,
@@ -99,93 +102,29 @@ export interface ApiClient {
   stockByBin(site: string): Promise<BinStock[]>
 }
 
-const STATUS_MESSAGES: Readonly<Record<number, string>> = {
-  400: 'The server could not use that request.',
-  401: 'Sign in with an API key to do this.',
-  403: 'Your API key is not allowed to do this.',
-  404: 'Not found.',
-  413: 'That file is too large.',
-  415: 'That file is not a supported image.',
-  429: 'Too many requests; wait a moment and try again.',
-  503: 'The server is not ready (model or database unavailable). Try again shortly.',
-}
-
-/** Turns a non-2xx answer into an ApiError, keeping the server's `{ code, message }` when it sent one. */
-export async function toApiError(response: Response): Promise<ApiError> {
-  let body: unknown
-  try {
-    body = await response.json()
-  } catch {
-    body = null // not JSON (a proxy's HTML page): fall back to the status text below
-  }
-  const fallback =
-    STATUS_MESSAGES[response.status] ??
-    (response.status >= 500 ? 'The server had a problem. Try again.' : `Request failed (${response.status}).`)
-  const code =
-    isJsonObject(body) && typeof body['code'] === 'string' ? body['code'] : `HTTP_${response.status}`
-  // A 500 says only "Internal Server Error" by design (the server logs the detail), so the friendly text
-  // reads better; a 503 explains what is unavailable.
-  const hasUsefulMessage = response.status < 500 || response.status === 503
-  const message =
-    hasUsefulMessage && isJsonObject(body) && typeof body['message'] === 'string' && body['message'] !== ''
-      ? body['message']
-      : fallback
-  return new ApiError(response.status, code, message)
-}
-
-function promoteValues(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>): Record<string, string> {
-  return {
-    name: model.name,
-    version: model.version,
-    id: model.ref,
-    ref: model.ref,
-    model: model.ref,
-    alias: 'production',
-  }
-}
-
 /** Only the properties the route documents: the server rejects unknown body fields. */
-function promoteBody(model: Pick<ModelVersion, 'name' | 'version' | 'ref'>, keys: readonly string[]) {
-  const values: Record<string, string | number> = {
-    ...promoteValues(model),
-    version: Number.isInteger(Number(model.version)) ? Number(model.version) : model.version,
-  }
-  return Object.fromEntries(keys.filter((key) => key in values).map((key) => [key, values[key]]))
+function versionOf(model: Pick<ModelVersion, 'version'>): number | string {
+  return Number.isInteger(Number(model.version)) ? Number(model.version) : model.version
 }
+
+const JSON_BODY = { 'Content-Type': 'application/json' }
 
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? ''
+  const getApiKey = options.getApiKey ?? (() => null)
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const http = createHttpClient({ baseUrl, fetch: fetchFn, getApiKey })
   /** Cached per API key: the role it reports changes when someone signs in or out. */
   let capabilities: { key: string | null; answer: Promise<ApiCapabilities> } | null = null
-
-  async function send(path: string, init: RequestInit = {}, accept = 'application/json'): Promise<Response> {
-    const headers = new Headers(init.headers)
-    // Explicit JSON accept: the server answers text/html requests for page paths with the dashboard.
-    headers.set('Accept', accept)
-    const key = options.getApiKey?.() ?? null
-    if (key !== null) headers.set('Authorization', `Bearer ${key}`)
-    let response: Response
-    try {
-      response = await fetchFn(`${baseUrl}${path}`, { ...init, headers })
-    } catch (cause) {
-      throw new NetworkError(cause)
-    }
-    if (!response.ok) throw await toApiError(response)
-    return response
-  }
-
-  async function getJson(path: string): Promise<unknown> {
-    const response = await send(path)
-    return response.json()
-  }
+  const id = (value: string) => ({ params: { path: { id: value } } })
+  const bin = (site: string, label: BallLabel) => ({ params: { path: { site, label } } })
 
   function readCapabilitiesOnce(): Promise<ApiCapabilities> {
-    const key = options.getApiKey?.() ?? null
+    const key = getApiKey()
     if (capabilities === null || capabilities.key !== key) {
       // A server that cannot say (an older one) gets no optional features rather than failing requests.
-      const answer = getJson('/capabilities').then(decodeCapabilities, () => ({ ...NO_CAPABILITIES }))
-      capabilities = { key, answer }
+      const caps = answer(http.GET('/capabilities')).then(decodeCapabilities, () => ({ ...NO_CAPABILITIES }))
+      capabilities = { key, answer: caps }
     }
     return capabilities.answer
   }
@@ -197,42 +136,48 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       if (site !== undefined && site.trim() !== '') form.append('site', site.trim())
       // The file goes last: multipart readers see the text fields before streaming the upload.
       form.append('img', file, filename)
-      const response = await send('/predict', { method: 'POST', body: form })
-      return decodePrediction(await response.json())
+      // Multipart has no body schema in the document; openapi-fetch sends FormData as it is.
+      return decodePrediction(await answer(http.POST('/predict', { body: form as never })))
     },
-    async prediction(id) {
-      return decodePrediction(await getJson(`/predictions/${encodeURIComponent(id)}`))
+    async prediction(predictionId) {
+      return decodePrediction(await answer(http.GET('/predictions/{id}', id(predictionId))))
     },
     async history(filters, page) {
-      return decodeHistoryPage(await getJson(withQuery('/history', buildHistoryQuery(filters, page))))
+      return decodeHistoryPage(
+        await answer(http.GET('/history', { params: { query: historyQuery(filters, page) } })),
+      )
     },
     historyCsvUrl(filters) {
       return `${baseUrl}${withQuery('/history.csv', buildHistoryQuery(filters))}`
     },
     async categories() {
-      return decodeCategories(await getJson('/categories'))
+      return decodeCategories(await answer(http.GET('/categories')))
     },
     async stock() {
-      return decodeStock(await getJson('/stock'))
+      return decodeStock(await answer(http.GET('/stock', { params: { query: { group_by: 'location' } } })))
     },
     async stats(filters) {
-      return decodeStats(await getJson(withQuery('/stats', buildReportQuery(filters))))
+      return decodeStats(await answer(http.GET('/stats', { params: { query: reportQuery(filters) } })))
     },
     async models() {
-      return decodeModels(await getJson('/models'))
+      return decodeModels(await answer(http.GET('/models')))
     },
     async health() {
-      return decodeServiceStatus(await getJson('/health'))
+      return decodeServiceStatus(await answer(http.GET('/health')))
     },
     capabilities: readCapabilitiesOnce,
     async explanation(predictionId) {
       const caps = await readCapabilitiesOnce()
-      const path = caps.explainPath === null ? null : fillPath(caps.explainPath, { id: predictionId })
-      if (path === null) return null
+      if (caps.explainPath === null) return null
       try {
-        const response = await send(path, {}, 'image/png,image/*')
-        const blob = await response.blob()
-        return blob.type.startsWith('image/') ? blob : null
+        const blob = await answer(
+          http.GET('/predictions/{id}/explain', {
+            ...id(predictionId),
+            headers: { Accept: 'image/png,image/*' },
+            parseAs: 'blob',
+          }),
+        )
+        return blob instanceof Blob && blob.type.startsWith('image/') ? blob : null
       } catch (error) {
         // The overlay is optional: a scan without one (404) still shows its result.
         if (error instanceof ApiError && (error.status === 404 || error.status === 501)) return null
@@ -247,104 +192,119 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return path === null ? null : `${baseUrl}${path}`
     },
     async promote(model, caps) {
-      const route = caps.promote
-      const path = route === null ? null : fillPath(route.path, promoteValues(model))
-      if (route === null || path === null) {
+      if (caps.promote === null) {
         throw new ApiError(501, 'SPS_WEB_PROMOTE_UNSUPPORTED', 'This server cannot promote models yet.')
       }
-      const init: RequestInit = { method: route.method }
-      if (route.bodyKeys.length > 0) {
-        init.headers = { 'Content-Type': 'application/json' }
-        init.body = JSON.stringify(promoteBody(model, route.bodyKeys))
-      }
-      await send(path, init)
+      await answer(
+        http.PUT('/models/{name}/aliases/{alias}', {
+          params: { path: { name: model.name, alias: 'production' } },
+          body: { version: versionOf(model) as number },
+        }),
+      )
     },
     async download(url) {
-      const response = await send(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url, {}, '*/*')
+      // Any file link the dashboard was given (CSV exports, model files): not one route, so plain fetch.
+      const headers = new Headers({ Accept: '*/*' })
+      const key = getApiKey()
+      if (key !== null) headers.set('Authorization', `Bearer ${key}`)
+      const response = await fetchFn(url.startsWith(baseUrl) ? url : `${baseUrl}${url}`, { headers }).catch(
+        (cause: unknown) => {
+          throw new NetworkError(cause)
+        },
+      )
+      if (!response.ok) throw apiErrorOf(response.status, await response.json().catch(() => null))
       return response.blob()
     },
     async reviewQueue(limit) {
-      return decodeReviewQueue(await getJson(`/review?limit=${limit}`))
+      return decodeReviewQueue(await answer(http.GET('/review', { params: { query: { limit } } })))
     },
     async correct(predictionId, label) {
-      const response = await send(`/predictions/${encodeURIComponent(predictionId)}/correction`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ label }),
-      })
-      return decodeCorrectionId(await response.json())
+      if (!isCorrectionLabel(label)) throw unknownBallType(label)
+      const created = await answer(
+        http.POST('/predictions/{id}/correction', {
+          ...id(predictionId),
+          body: { label },
+          headers: JSON_BODY,
+        }),
+      )
+      return decodeCorrectionId(created)
     },
     async undoCorrection(predictionId, correctionId, wasFlagged) {
-      const path = `/predictions/${encodeURIComponent(predictionId)}/corrections/${correctionId}`
-      await send(`${path}?was_flagged=${String(wasFlagged)}`, { method: 'DELETE' })
+      await answer(
+        http.DELETE('/predictions/{id}/corrections/{correction_id}', {
+          params: {
+            path: { id: predictionId, correction_id: correctionId },
+            query: { was_flagged: wasFlagged },
+          },
+        }),
+      )
     },
     async setFlag(predictionId, isFlagged) {
-      await send(`/predictions/${encodeURIComponent(predictionId)}/flag`, {
-        method: isFlagged ? 'POST' : 'DELETE',
-      })
+      const flag = isFlagged ? http.POST : http.DELETE
+      await answer(flag('/predictions/{id}/flag', id(predictionId)))
     },
     async deletePrediction(predictionId) {
-      await send(`/predictions/${encodeURIComponent(predictionId)}`, { method: 'DELETE' })
+      await answer(http.DELETE('/predictions/{id}', id(predictionId)))
     },
     async restorePrediction(predictionId) {
-      await send(`/predictions/${encodeURIComponent(predictionId)}/restore`, { method: 'POST' })
+      await answer(http.POST('/predictions/{id}/restore', id(predictionId)))
     },
     async drift(filters) {
-      return decodeDrift(await getJson(withQuery('/stats', buildReportQuery(filters))))
+      return decodeDrift(await answer(http.GET('/stats', { params: { query: reportQuery(filters) } })))
     },
     async retrainStatus() {
-      return decodeRetrainStatus(await getJson('/retrain'))
+      return decodeRetrainStatus(await answer(http.GET('/retrain')))
     },
     async startRetrain() {
-      const response = await send('/retrain', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: '{}',
-      })
-      return decodeRetrainJob(await response.json())
+      return decodeRetrainJob(await answer(http.POST('/retrain', { body: {}, headers: JSON_BODY })))
     },
     async sites() {
-      return decodeSites(await getJson('/sites'))
+      return decodeSites(await answer(http.GET('/sites')))
     },
     async binAssignments(site) {
-      return decodeAssignments(await getJson(withQuery('/bins', new URLSearchParams({ site }).toString())))
+      return decodeAssignments(await answer(http.GET('/bins', { params: { query: { site } } })))
     },
-    async setBin(site, label, bin, capacity) {
-      await send(`/bins/${encodeURIComponent(site)}/${encodeURIComponent(label)}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(capacity === undefined ? { bin } : { bin, capacity }),
-      })
+    async setBin(site, label, binLabel, capacity) {
+      if (!isBallLabel(label)) throw unknownBallType(label)
+      const body = capacity === undefined ? { bin: binLabel } : { bin: binLabel, capacity }
+      await answer(http.PUT('/bins/{site}/{label}', { ...bin(site, label), body }))
     },
     async deleteBin(site, label) {
-      await send(`/bins/${encodeURIComponent(site)}/${encodeURIComponent(label)}`, { method: 'DELETE' })
+      if (!isBallLabel(label)) throw unknownBallType(label)
+      await answer(http.DELETE('/bins/{site}/{label}', bin(site, label)))
     },
     async importBins(csv, replace) {
-      const response = await send(replace ? '/bins/import?replace=1' : '/bins/import', {
-        method: 'POST',
-        headers: { 'Content-Type': 'text/csv' },
-        body: csv,
-      })
-      const body: unknown = await response.json()
+      const body: unknown = await answer(
+        http.POST('/bins/import', {
+          params: { query: replace ? { replace: '1' } : {} },
+          // The CSV goes as it is (the route reads text/csv, which the document gives no schema).
+          body: csv as never,
+          bodySerializer: (text: string) => text,
+          headers: { 'Content-Type': 'text/csv' },
+        }),
+      )
       return isJsonObject(body) && typeof body['imported'] === 'number' ? body['imported'] : 0
     },
     binsCsvUrl(site) {
       return `${baseUrl}${withQuery('/bins.csv', new URLSearchParams({ site }).toString())}`
     },
-    async confirmPutAway(predictionId, bin) {
-      const response = await send(`/predictions/${encodeURIComponent(predictionId)}/put-away`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(bin === undefined ? {} : { bin }),
-      })
-      return decodePutAway(await response.json())
+    async confirmPutAway(predictionId, binLabel) {
+      const body = binLabel === undefined ? {} : { bin: binLabel }
+      return decodePutAway(
+        await answer(http.POST('/predictions/{id}/put-away', { ...id(predictionId), body })),
+      )
     },
     async stockByBin(site) {
       // An empty site means every site; the API refuses an empty name.
-      const query = new URLSearchParams(site === '' ? { group_by: 'bin' } : { group_by: 'bin', site })
-      return decodeBinStock(await getJson(withQuery('/stock', query.toString())))
+      const binQuery = site === '' ? { group_by: 'bin' as const } : { group_by: 'bin' as const, site }
+      return decodeBinStock(await answer(http.GET('/stock', { params: { query: binQuery } })))
     },
   }
+}
+
+/** A label none of the server's routes accept: refused here rather than sent. */
+function unknownBallType(label: string): ApiError {
+  return new ApiError(400, 'SPS_WEB_UNKNOWN_BALL_TYPE', `"${label}" is not a ball type this server knows.`)
 }
 
 function decodeCorrectionId(value: unknown): number {

@@ -1,3 +1,5 @@
+import type { paths } from './api-schema.generated.js'
+
 export interface BallType {
   label: string
   name: string
@@ -7,7 +9,13 @@ export interface BallType {
 
 // Friendly names and swatch colours for the labels the model outputs (src/data/labels.ts holds the canonical
 // list; the dashboard asks GET /categories for it and only adds presentation here).
-const BALL_TYPES: Readonly<Record<string, { name: string; colour: string }>> = {
+/** A ball type the server's routes accept, as its OpenAPI document lists them. */
+export type BallLabel = paths['/bins/{site}/{label}']['put']['parameters']['path']['label']
+/** What a correction may say: a ball type, or that the photo shows no ball. */
+export type CorrectionLabel = BallLabel | 'not_a_ball'
+
+// Keyed by CorrectionLabel: a ball type the server adds or drops fails the type check here.
+const BALL_TYPES: Readonly<Record<CorrectionLabel, { name: string; colour: string }>> = {
   american_football: { name: 'American football', colour: '#8b4513' },
   baseball: { name: 'Baseball', colour: '#f5f5f0' },
   basketball: { name: 'Basketball', colour: '#e2711d' },
@@ -28,12 +36,19 @@ const BALL_TYPES: Readonly<Record<string, { name: string; colour: string }>> = {
 
 /** Presentation for a label; an unknown label (a newer model) still reads well: "ice_ball" -> "Ice ball". */
 export function describeBallType(label: string): BallType {
-  const known = BALL_TYPES[label]
-  if (known !== undefined) return { label, ...known }
+  if (isCorrectionLabel(label)) return { label, ...BALL_TYPES[label] }
   const words = label.replace(/[_-]+/g, ' ').trim()
   return { label, name: words.charAt(0).toUpperCase() + words.slice(1), colour: '#9ca3af' }
 }
 
-export function knownBallLabels(): string[] {
-  return Object.keys(BALL_TYPES).filter((label) => label !== 'not_a_ball')
+export function knownBallLabels(): BallLabel[] {
+  return Object.keys(BALL_TYPES).filter((label): label is BallLabel => label !== 'not_a_ball')
+}
+
+export function isCorrectionLabel(label: string): label is CorrectionLabel {
+  return Object.hasOwn(BALL_TYPES, label)
+}
+
+export function isBallLabel(label: string): label is BallLabel {
+  return label !== 'not_a_ball' && isCorrectionLabel(label)
 }
