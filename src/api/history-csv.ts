@@ -1,10 +1,7 @@
 import { Readable } from 'node:stream'
-import {
-  type Queryable,
-  listPredictionHistory,
-  type HistoryCursor,
-  type PredictionFilters,
-} from '../db/index.js'
+import { listPredictionHistory, type HistoryCursor, type PredictionFilters } from '../db/index.js'
+import type { ApiContext } from './api-context.js'
+import { toScanAnswers } from './bin-fields.js'
 
 const COLUMNS = [
   'id',
@@ -17,17 +14,25 @@ const COLUMNS = [
   'location',
   'source',
   'model',
+  // Put-away, after the original columns so spreadsheets built on those keep working.
+  'site',
+  'bin',
+  'bin_reason',
+  'shelved_in',
+  'shelved_outcome',
 ] as const
 const PAGE_SIZE = 500
 
 /** Streams the filtered history as CSV, newest first, page by page, so a long history is never held whole. */
-export function historyCsvStream(db: Queryable, filters: PredictionFilters): Readable {
+export function historyCsvStream(ctx: ApiContext, filters: PredictionFilters): Readable {
   async function* lines() {
     yield `${COLUMNS.join(',')}\r\n`
     let cursor: HistoryCursor | undefined
     do {
-      const page = await listPredictionHistory(db, filters, { limit: PAGE_SIZE, cursor })
-      for (const p of page.items) {
+      const page = await listPredictionHistory(ctx.db.db, filters, { limit: PAGE_SIZE, cursor })
+      const answers = await toScanAnswers(ctx, page.items)
+      for (const [i, p] of page.items.entries()) {
+        const answer = answers[i]
         const values = [
           p.id,
           p.createdAt.toISOString(),
@@ -39,6 +44,11 @@ export function historyCsvStream(db: Queryable, filters: PredictionFilters): Rea
           p.location ?? '',
           p.source ?? '',
           p.model,
+          p.site ?? '',
+          answer?.bin ?? '',
+          answer?.bin_reason ?? '',
+          answer?.put_away?.bin ?? '',
+          answer?.put_away?.outcome ?? '',
         ]
         yield `${values.map(csvField).join(',')}\r\n`
       }

@@ -122,9 +122,12 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/)
     const lines = res.body.trim().split('\r\n')
     expect(lines[0]).toBe(
-      'id,created_at,filename,predicted_label,corrected_label,confidence,status,location,source,model',
+      'id,created_at,filename,predicted_label,corrected_label,confidence,status,location,source,model,' +
+        'site,bin,bin_reason,shelved_in,shelved_outcome',
     )
     expect(lines).toHaveLength(2)
+    // The default site, and no bin assigned on a fresh server.
+    expect(lines[1]).toMatch(/,main,,no_assignment,,$/)
     expect(lines[1]).toContain(",'=cmd.png,")
     expect(lines[1]).toContain(',"x,y",')
   })
@@ -137,7 +140,7 @@ describe.each(testDrivers)('reading the history (%s)', (driver) => {
     })
     expect((await get<Item>(app, `/predictions/${made.id}`)).id).toBe(made.id)
     const del = await app.inject({ method: 'DELETE', url: `/predictions/${made.id}` })
-    expect(del.json()).toEqual({ deleted: true, id: made.id })
+    expect(del.json()).toEqual({ deleted: true, id: made.id, restore_url: `/predictions/${made.id}/restore` })
     expect(await get(app, `/predictions/${made.id}`, 404)).toMatchObject({
       code: 'SPS_API_PREDICTION_NOT_FOUND',
     })

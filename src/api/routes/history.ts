@@ -74,7 +74,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = asy
       void reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="sportscan-history.csv"')
-      return reply.send(historyCsvStream(ctx.db.db, toFilters(request.query)))
+      return reply.send(historyCsvStream(ctx, toFilters(request.query)))
     },
   )
 }
