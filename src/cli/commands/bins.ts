@@ -10,6 +10,7 @@ import {
   unassignBin,
 } from '../../putaway/index.js'
 import type { CliContext } from '../context.js'
+import { printTable } from '../print-table.js'
 
 /** Who the CLI records as having changed the plan: the server's own operator, not an API key. */
 const CLI_USER = 'cli'
@@ -78,15 +79,7 @@ export function register(program: Command, getContext: () => CliContext): void {
         ['SITE', 'BALL TYPE', 'BIN', 'CAPACITY'],
         ...rows.map((r) => [r.site, r.ballLabel, r.binLabel, r.capacity === null ? '-' : String(r.capacity)]),
       ]
-      const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? []
-      for (const row of table) {
-        console.log(
-          row
-            .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-            .join('  ')
-            .trimEnd(),
-        )
-      }
+      printTable(table)
     })
 
   bins

@@ -12,6 +12,7 @@ import {
   type ImportResult,
 } from '../../data/index.js'
 import type { CliContext } from '../context.js'
+import { printTable } from '../print-table.js'
 
 export function register(program: Command, getContext: () => CliContext): void {
   const data = program.command('data').description('Import, list and inspect versioned image datasets.')
@@ -178,15 +179,4 @@ function printStats(stats: DatasetStats): void {
       ['height', String(stats.height.min), String(stats.height.median), String(stats.height.max)],
     ])
   }
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  for (const row of rows)
-    console.log(
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
 }

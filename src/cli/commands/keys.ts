@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { ROLES, createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../../auth/index.js'
 import type { CliContext } from '../context.js'
+import { printTable } from '../print-table.js'
 
 export function register(program: Command, getContext: () => CliContext): void {
   const keys = program
@@ -54,14 +55,7 @@ export function register(program: Command, getContext: () => CliContext): void {
           formatDate(k.revokedAt),
         ]),
       ]
-      const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-      for (const row of rows)
-        console.log(
-          row
-            .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-            .join('  ')
-            .trimEnd(),
-        )
+      printTable(rows)
     })
 
   keys

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { getModel, listModels, promoteAlias, type ModelSummary } from '../../registry/index.js'
 import type { CliContext } from '../context.js'
 import { findUnregisteredServedModel, type UnregisteredServedModel } from './served-model-info.js'
+import { printTable } from '../print-table.js'
 
 export function register(program: Command, getContext: () => CliContext): void {
   const models = program.command('models').description('List, inspect and promote registered models.')
@@ -127,17 +128,6 @@ function formatNumber(value: unknown): string {
 
 function formatAccuracy(metrics: Record<string, unknown>): string {
   return typeof metrics.accuracy === 'number' ? `${(metrics.accuracy * 100).toFixed(1)}%` : '-'
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  for (const row of rows)
-    console.log(
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
 }
 
 function unregisteredJson(model: UnregisteredServedModel) {

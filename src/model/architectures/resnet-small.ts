@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
 import { batchNormalization } from './batch-normalization.js'
-import { dropout as dropoutLayer } from './dropout.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape, intListParam, numberParam } from './params.js'
+import { kernelRegularizer, pooledSoftmaxHead } from './pooled-head.js'
 
 const NAME = 'resnet-small'
 
@@ -31,7 +31,7 @@ export const resnetSmall: Architecture = {
     const dropout = numberParam(NAME, options, 'dropout', 0.2, { min: 0, max: 0.9 })
     const weightDecay = numberParam(NAME, options, 'weightDecay', 0, { min: 0, max: 0.1 })
     const init = createInitializers(options.seed)
-    const regularizer = () => (weightDecay > 0 ? tf.regularizers.l2({ l2: weightDecay }) : undefined)
+    const regularizer = kernelRegularizer(weightDecay)
     const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number) =>
       tf.layers
         .conv2d({
@@ -59,16 +59,12 @@ export const resnetSmall: Architecture = {
         channels = filters
       }
     })
-    let head = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor
-    if (dropout > 0) head = dropoutLayer({ rate: dropout }).apply(head) as tf.SymbolicTensor
-    const output = tf.layers
-      .dense({
-        units: numClasses,
-        activation: 'softmax',
-        kernelInitializer: init.kernel(),
-        kernelRegularizer: regularizer(),
-      })
-      .apply(head) as tf.SymbolicTensor
+    const output = pooledSoftmaxHead(x, {
+      numClasses,
+      dropout,
+      kernelInitializer: init.kernel(),
+      regularizer,
+    })
     return tf.model({ inputs: input, outputs: output, name: 'resnet_small' })
   },
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Architecture, ArchitectureOptions } from './architecture.js'
 import { batchNormalization } from './batch-normalization.js'
-import { dropout as dropoutLayer } from './dropout.js'
 import { BATCH_NORM, createInitializers } from './initializers.js'
 import { checkShape, intListParam, numberParam } from './params.js'
+import { kernelRegularizer, pooledSoftmaxHead } from './pooled-head.js'
 
 const NAME = 'sep-cnn'
 
@@ -26,7 +26,7 @@ export const sepCnn: Architecture = {
     const dropout = numberParam(NAME, options, 'dropout', 0.2, { min: 0, max: 0.9 })
     const weightDecay = numberParam(NAME, options, 'weightDecay', 0, { min: 0, max: 0.1 })
     const init = createInitializers(options.seed)
-    const regularizer = () => (weightDecay > 0 ? tf.regularizers.l2({ l2: weightDecay }) : undefined)
+    const regularizer = kernelRegularizer(weightDecay)
     const bn = (x: tf.SymbolicTensor) => batchNormalization(BATCH_NORM).apply(x) as tf.SymbolicTensor
     const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor
     const sepConv = (x: tf.SymbolicTensor, filters: number) =>
@@ -73,16 +73,12 @@ export const sepCnn: Architecture = {
       y = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(y) as tf.SymbolicTensor
       x = relu(tf.layers.add().apply([y, shortcut]) as tf.SymbolicTensor)
     }
-    let head = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor
-    if (dropout > 0) head = dropoutLayer({ rate: dropout }).apply(head) as tf.SymbolicTensor
-    const output = tf.layers
-      .dense({
-        units: numClasses,
-        activation: 'softmax',
-        kernelInitializer: init.kernel(),
-        kernelRegularizer: regularizer(),
-      })
-      .apply(head) as tf.SymbolicTensor
+    const output = pooledSoftmaxHead(x, {
+      numClasses,
+      dropout,
+      kernelInitializer: init.kernel(),
+      regularizer,
+    })
     return tf.model({ inputs: input, outputs: output, name: 'sep_cnn' })
   },
 }

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { dilateSpatially } from './dilate-rows.js'
-import { readPad, readPair, readRoundingMode, readShape4D, requireNhwc, shape4D } from './kernel-attrs.js'
+import { spreadByStrides } from './dilate-rows.js'
+import {
+  explicitPadConvAttrs,
+  readPad,
+  readPair,
+  readRoundingMode,
+  readShape4D,
+  requireNhwc,
+  shape4D,
+} from './kernel-attrs.js'
 import {
   asWasmBackend,
   callWasmKernel,
@@ -59,17 +67,10 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend: kernelBac
     'Conv2D',
     backend,
     { x: xT, filter: dyT },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [padInfo.top, Math.max(0, padBottom)],
-        [padInfo.left, Math.max(0, padRight)],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [strideHeight, strideWidth],
-    },
+    explicitPadConvAttrs(
+      { top: padInfo.top, bottom: Math.max(0, padBottom), left: padInfo.left, right: Math.max(0, padRight) },
+      [strideHeight, strideWidth],
+    ),
   )
   release(backend, xT, dyT)
   const dw = transpose(backend, swapped, [1, 2, 0, 3])
@@ -106,8 +107,7 @@ function filterGradientWithInputAsFilter(
   const padBottom = filterHeight - 1 - spreadHeight - padTop + inHeight
   const padRight = filterWidth - 1 - spreadWidth - padLeft + inWidth
   if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return undefined
-  const dySpread =
-    strideHeight > 1 || strideWidth > 1 ? dilateSpatially(backend, dy, strideHeight, strideWidth) : dy
+  const dySpread = spreadByStrides(backend, dy, strideHeight, strideWidth)
   const dyT = transpose(backend, dySpread, [3, 1, 2, 0])
   if (dySpread !== dy) release(backend, dySpread)
   const xF = transpose(backend, x, [1, 2, 0, 3])
@@ -115,17 +115,7 @@ function filterGradientWithInputAsFilter(
     'Conv2D',
     backend,
     { x: dyT, filter: xF },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [padTop, padBottom],
-        [padLeft, padRight],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    },
+    explicitPadConvAttrs({ top: padTop, bottom: padBottom, left: padLeft, right: padRight }),
   )
   release(backend, dyT, xF)
   const unflipped = callWasmKernel('Reverse', backend, { x: flippedT }, { dims: [1, 2] })

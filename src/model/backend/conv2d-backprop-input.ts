@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs'
 import { UnsupportedKernelInputError } from './errors.js'
-import { readPad, readPair, readRoundingMode, readShape4D, requireNhwc, shape4D } from './kernel-attrs.js'
-import { dilateSpatially } from './dilate-rows.js'
+import {
+  explicitPadConvAttrs,
+  readPad,
+  readPair,
+  readRoundingMode,
+  readShape4D,
+  requireNhwc,
+  shape4D,
+} from './kernel-attrs.js'
+import { spreadByStrides } from './dilate-rows.js'
 import { asWasmBackend, callWasmKernel, release, requireInput } from './wasm-kernel-calls.js'
 
 const NAME = 'Conv2DBackpropInput'
@@ -40,8 +48,7 @@ export function createConv2dBackpropInput(fallback: tf.KernelFunc | undefined): 
       if (fallback !== undefined) return fallback(args)
       throw new UnsupportedKernelInputError(NAME, 'padding larger than the filter')
     }
-    const dyDilated =
-      strideHeight > 1 || strideWidth > 1 ? dilateSpatially(backend, dy, strideHeight, strideWidth) : dy
+    const dyDilated = spreadByStrides(backend, dy, strideHeight, strideWidth)
     const flipped = callWasmKernel('Reverse', backend, { x: filter }, { dims: [0, 1] })
     const swapped = callWasmKernel('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] })
     release(backend, flipped)
@@ -49,17 +56,7 @@ export function createConv2dBackpropInput(fallback: tf.KernelFunc | undefined): 
       'Conv2D',
       backend,
       { x: dyDilated, filter: swapped },
-      {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [padTop, padBottom],
-          [padLeft, padRight],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      },
+      explicitPadConvAttrs({ top: padTop, bottom: padBottom, left: padLeft, right: padRight }),
     )
     release(backend, swapped)
     if (dyDilated !== dy) release(backend, dyDilated)

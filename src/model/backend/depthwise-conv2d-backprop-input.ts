@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { readShape4D, shape4D } from './kernel-attrs.js'
+import { explicitPadConvAttrs, readShape4D, shape4D } from './kernel-attrs.js'
 import { depthwiseConvInfo } from './depthwise-conv-info.js'
-import { dilateSpatially, heapF32 } from './dilate-rows.js'
+import { heapF32, spreadByStrides } from './dilate-rows.js'
 import { asWasmBackend, callWasmKernel, release, requireInput } from './wasm-kernel-calls.js'
 
 const NAME = 'DepthwiseConv2dNativeBackpropInput'
@@ -34,24 +34,13 @@ export const depthwiseConv2dBackpropInput: tf.KernelFunc = ({
     info.dilationWidth === 1 &&
     Math.min(padTop, padLeft, padBottom, padRight) >= 0
   if (!isFastPath) return scatterInputGradient(backend, dy, filter, info)
-  const dyDilated =
-    strideHeight > 1 || strideWidth > 1 ? dilateSpatially(backend, dy, strideHeight, strideWidth) : dy
+  const dyDilated = spreadByStrides(backend, dy, strideHeight, strideWidth)
   const flipped = callWasmKernel('Reverse', backend, { x: filter }, { dims: [0, 1] })
   const dx = callWasmKernel(
     'DepthwiseConv2dNative',
     backend,
     { x: dyDilated, filter: flipped },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [padTop, padBottom],
-        [padLeft, padRight],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    },
+    explicitPadConvAttrs({ top: padTop, bottom: padBottom, left: padLeft, right: padRight }),
   )
   release(backend, flipped)
   if (dyDilated !== dy) release(backend, dyDilated)

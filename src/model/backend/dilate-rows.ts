@@ -38,3 +38,13 @@ export function dilateSpatially(
   }
   return out
 }
+
+/** dy spread by the strides (see dilateSpatially), or dy itself at stride 1; release it only if it differs. */
+export function spreadByStrides(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  strideHeight: number,
+  strideWidth: number,
+): TensorInfo {
+  return strideHeight > 1 || strideWidth > 1 ? dilateSpatially(backend, dy, strideHeight, strideWidth) : dy
+}

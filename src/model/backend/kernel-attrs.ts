@@ -73,3 +73,21 @@ export function shape4D(kernel: string, shape: readonly number[]): Shape4D {
   }
   return [a, b, c, d]
 }
+
+/** Attributes of an NHWC convolution with explicit padding (stride 1 unless `dilations` says otherwise). */
+export function explicitPadConvAttrs(
+  pads: { top: number; bottom: number; left: number; right: number },
+  dilations: [number, number] = [1, 1],
+): NamedAttrMap {
+  return {
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [pads.top, pads.bottom],
+      [pads.left, pads.right],
+      [0, 0],
+    ],
+    dataFormat: 'NHWC',
+    dilations,
+  }
+}

@@ -31,6 +31,19 @@ export function readNumber(obj: JsonObject, key: string, what: string): number {
   return value
 }
 
+/** A string that must be one of `allowed` (an enum in the API's schema). */
+export function readOneOf<T extends string>(
+  obj: JsonObject,
+  key: string,
+  allowed: readonly T[],
+  what: string,
+): T {
+  const value = readString(obj, key, what)
+  const known = allowed.find((a) => a === value)
+  if (known === undefined) throw new ResponseShapeError(what, `unknown ${key} "${value}"`)
+  return known
+}
+
 /** Missing or null reads as null; any other non-string is a shape error. */
 export function readOptionalString(obj: JsonObject, key: string, what: string): string | null {
   const value = obj[key]

@@ -2,11 +2,12 @@ import { ResponseShapeError } from './errors.js'
 import {
   expectArray,
   expectObject,
+  type JsonObject,
   readNumber,
+  readOneOf,
   readOptionalString,
   readString,
   toNumberRecord,
-  type JsonObject,
 } from './json-reader.js'
 import { decodeBinFields, type BinFields } from './put-away.js'
 
@@ -38,11 +39,7 @@ export interface HistoryPage {
 }
 
 function readStatus(obj: JsonObject, what: string): PredictionStatus {
-  const status = readString(obj, 'status', what)
-  if (status !== 'counted' && status !== 'needs_review') {
-    throw new ResponseShapeError(what, `unknown status "${status}"`)
-  }
-  return status
+  return readOneOf(obj, 'status', ['counted', 'needs_review'], what)
 }
 
 export function decodePrediction(value: unknown): Prediction {

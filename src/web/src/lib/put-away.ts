@@ -1,14 +1,14 @@
 import { describeBallType } from './ball-types.js'
-import { ResponseShapeError } from './errors.js'
 import {
   expectArray,
   expectObject,
+  type JsonObject,
   readNumber,
+  readOneOf,
   readOptionalNumber,
   readOptionalString,
   readString,
   toNumberRecord,
-  type JsonObject,
 } from './json-reader.js'
 
 /** Why an answer names no bin (the API's `bin_reason`). */
@@ -57,10 +57,7 @@ const REASONS: readonly BinReason[] = ['needs_review', 'not_a_ball', 'no_assignm
 export function decodePutAway(value: unknown): PutAway {
   const what = 'put-away'
   const obj = expectObject(value, what)
-  const outcome = readString(obj, 'outcome', what)
-  if (outcome !== 'shelved' && outcome !== 'shelved_elsewhere') {
-    throw new ResponseShapeError(what, `unknown outcome "${outcome}"`)
-  }
+  const outcome = readOneOf(obj, 'outcome', ['shelved', 'shelved_elsewhere'], what)
   return {
     bin: readString(obj, 'bin', what),
     expectedBin: readOptionalString(obj, 'expected_bin', what),
@@ -71,10 +68,7 @@ export function decodePutAway(value: unknown): PutAway {
 }
 
 export function decodeBinFields(obj: JsonObject, what: string): BinFields {
-  const reason = readOptionalString(obj, 'bin_reason', what)
-  if (reason !== null && !(REASONS as readonly string[]).includes(reason)) {
-    throw new ResponseShapeError(what, `unknown bin_reason "${reason}"`)
-  }
+  const reason = obj['bin_reason'] == null ? null : readOneOf(obj, 'bin_reason', REASONS, what)
   const putAway = obj['put_away']
   return {
     site: readOptionalString(obj, 'site', what),

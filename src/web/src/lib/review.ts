@@ -1,8 +1,8 @@
-import { ResponseShapeError } from './errors.js'
 import {
   expectArray,
   expectObject,
   readNumber,
+  readOneOf,
   readOptionalNumber,
   readOptionalString,
   readString,
@@ -72,10 +72,7 @@ export interface RetrainStatus {
 function decodeDecision(value: unknown): GateDecision {
   const what = 'gate decision'
   const obj = expectObject(value, what)
-  const decision = readString(obj, 'decision', what)
-  if (decision !== 'promoted' && decision !== 'rejected') {
-    throw new ResponseShapeError(what, `unknown decision "${decision}"`)
-  }
+  const decision = readOneOf(obj, 'decision', ['promoted', 'rejected'], what)
   return {
     id: readNumber(obj, 'id', what),
     candidateRef: readString(obj, 'candidate_ref', what),
@@ -95,10 +92,7 @@ function decodeDecision(value: unknown): GateDecision {
 function decodeJob(value: unknown): RetrainJob {
   const what = 'retraining job'
   const obj = expectObject(value, what)
-  const state = readString(obj, 'state', what)
-  if (state !== 'running' && state !== 'succeeded' && state !== 'failed') {
-    throw new ResponseShapeError(what, `unknown state "${state}"`)
-  }
+  const state = readOneOf(obj, 'state', ['running', 'succeeded', 'failed'], what)
   const outcome = obj['outcome'] == null ? null : expectObject(obj['outcome'], what)
   const error = obj['error'] == null ? null : expectObject(obj['error'], what)
   return {
