@@ -95,6 +95,7 @@ export {
   type Augmenter,
 } from './augment.js'
 export { imagesDir, keepImage, keptImagePath, readKeptImage } from './kept-images.js'
+export { writeFileAtomic } from './atomic-write.js'
 export {
   exportFeedback,
   type ExportFeedbackOptions,

@@ -6,7 +6,7 @@ import { ARTIFACT_FILES } from './artifact.js'
 import type { Classifier } from './classifier.js'
 import { EmptyEvaluationError, EvaluationSourceError, UnknownClassError } from './errors.js'
 import { listClassFolderImages, listSplitSubsetImages, type LabelledFile } from './list-labelled-images.js'
-import type { ClassMetrics, ThresholdPoint } from './metrics.js'
+import type { ClassificationMetrics } from './metrics.js'
 import { computeClassificationMetrics } from './metrics.js'
 import { writeConfusionMatrixPng } from './plots/confusion-matrix.js'
 
@@ -29,19 +29,9 @@ export interface EvaluateDirectoryOptions {
   onProgress?: (progress: { done: number; total: number }) => void
 }
 
-/** What `sportscan evaluate --json` prints. */
-export interface DirectoryEvaluation {
+/** What `sportscan evaluate --json` prints: the model's ref and its metrics. */
+export interface DirectoryEvaluation extends ClassificationMetrics {
   model: string
-  n: number
-  accuracy: number
-  macroF1: number
-  labels: string[]
-  perClass: Record<string, ClassMetrics>
-  confusion: number[][]
-  /** Expected calibration error (15 bins) of the served, calibrated probabilities. */
-  ece: number
-  /** Counted share and its accuracy at each reported confidence threshold. */
-  byThreshold: ThresholdPoint[]
 }
 
 /**
@@ -82,17 +72,7 @@ export async function evaluateDirectory(
   const metrics = computeClassificationMetrics(probs, actual, classifier.labels, {
     ...(options.thresholds ? { extraThresholds: options.thresholds } : {}),
   })
-  const result: DirectoryEvaluation = {
-    model: classifier.ref,
-    n: metrics.n,
-    accuracy: metrics.accuracy,
-    macroF1: metrics.macroF1,
-    labels: metrics.labels,
-    perClass: metrics.perClass,
-    confusion: metrics.confusion,
-    ece: metrics.ece,
-    byThreshold: metrics.byThreshold,
-  }
+  const result: DirectoryEvaluation = { model: classifier.ref, ...metrics }
   if (options.outDir) {
     await mkdir(options.outDir, { recursive: true })
     const subset = options.splitFile ? ` · ${options.subset ?? 'test'} subset` : ''

@@ -11,6 +11,7 @@ import {
   type TestTimeView,
   type TestViewPreset,
 } from './test-time-views.js'
+import { packBatch } from './pack-batch.js'
 
 export interface LoadClassifierOptions {
   /** `name@version` to report; defaults to metadata.json's, else `<folder name>@local`. */
@@ -85,13 +86,7 @@ function createSingleViewClassifier(model: tf.LayersModel, options: LayersClassi
     async predict(batch) {
       if (isDisposed) throw new ModelInputError(`classifier ${ref} was disposed`)
       if (batch.length === 0) return []
-      const flat = new Float32Array(batch.length * pixels)
-      batch.forEach((image, i) => {
-        if (image.length !== pixels) {
-          throw new ModelInputError(`image ${i} has ${image.length} values, expected ${pixels}`)
-        }
-        flat.set(image, i * pixels)
-      })
+      const flat = packBatch(batch, pixels)
       const probs = tf.tidy(() => {
         const input = tf.tensor4d(flat, [batch.length, preprocess.size, preprocess.size, CHANNELS])
         const out = model.predict(input)

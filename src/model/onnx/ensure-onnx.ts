@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { access, rename, rm, writeFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomic } from '../../data/index.js'
 import type { Logger } from '../../log/index.js'
 import { loadLayersModelFromDir, readArtifactSidecar } from '../artifact.js'
 import { exportOnnx, type ExportOnnxOptions } from './export-onnx.js'
@@ -49,14 +49,7 @@ export async function writeOnnxForArtifact(
   } finally {
     model.dispose()
   }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await writeFile(tmp, bytes)
-    await rename(tmp, file)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
+  await writeFileAtomic(file, bytes)
   options.log?.info({ artifactDir, file, bytes: bytes.length }, 'ONNX model written')
   return bytes.length
 }

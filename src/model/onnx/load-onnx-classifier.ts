@@ -14,6 +14,7 @@ import {
   type TestViewPreset,
 } from '../test-time-views.js'
 import { OnnxInferenceError, OnnxModelError } from './errors.js'
+import { packBatch } from '../pack-batch.js'
 
 /** The ONNX file inside an artifact folder (written by `ensureOnnx` or `sportscan models export`). */
 export const ONNX_MODEL_FILE = 'model.onnx'
@@ -120,13 +121,7 @@ export async function loadOnnxClassifier(
     async predict(batch) {
       if (isDisposed) throw new ModelInputError(`classifier ${ref} was disposed`)
       if (batch.length === 0) return []
-      const flat = new Float32Array(batch.length * pixels)
-      batch.forEach((image, i) => {
-        if (image.length !== pixels) {
-          throw new ModelInputError(`image ${i} has ${image.length} values, expected ${pixels}`)
-        }
-        flat.set(image, i * pixels)
-      })
+      const flat = packBatch(batch, pixels)
       let values: Float32Array
       try {
         const input = new ort.Tensor('float32', flat, [batch.length, size, size, CHANNELS])

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomic } from '../../../data/index.js'
 import type { Logger } from '../../../log/index.js'
 import { ARTIFACT_FILES, loadLayersModelFromDir, readArtifactSidecar } from '../../artifact.js'
 import { buildOnnxModel } from '../export-onnx.js'
@@ -58,14 +58,7 @@ export async function writeInt8OnnxForArtifact(
     clipShare: options.clipShare ?? 1e-4,
   })
   const bytes = encodeOnnxModel(quantizeQdq(float, { ranges, weightQuantization }))
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await writeFile(tmp, bytes)
-    await rename(tmp, file)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
+  await writeFileAtomic(file, bytes)
   const keptWeights = [...weightQuantization.keys()].filter((name) =>
     float.graph.initializers.some((t) => t.name === name),
   ).length
