@@ -75,6 +75,11 @@ export {
 export type { RenderedPlot } from './plots/svg-to-png.js'
 export { evaluateClassifier, type ClassifierEvaluation, type EvaluateClassifierOptions } from './evaluate.js'
 export {
+  fitViewTemperatures,
+  type FitViewTemperaturesOptions,
+  type ViewCalibration,
+} from './fit-view-temperatures.js'
+export {
   evaluateDirectory,
   type EvaluateDirectoryOptions,
   type DirectoryEvaluation,

@@ -7,7 +7,7 @@ import {
   createLayersClassifier,
   evaluateClassifier,
   expectedCalibrationError,
-  fitTemperature,
+  fitViewTemperatures,
   initBackend,
   isFullViewOnly,
   loadLayersModelFromDir,
@@ -17,7 +17,6 @@ import {
   TEST_VIEW_PRESETS,
   writeConfusionMatrixPng,
   type TestViewPreset,
-  type ViewTemperatures,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
 import { readStoredSplit } from './split-file.js'
@@ -75,24 +74,19 @@ export const evaluateStep = defineStep({
     const classifier = classifierFor(ctx.params.testViews)
     try {
       // Every preset is calibrated on validation, so a server can trade views for speed without a retrain.
-      const viewTemperatures: ViewTemperatures = {}
-      const validationByTestViews: Record<string, { accuracy: number; temperature: number }> = {}
-      if (ctx.params.calibrate && val.images.length > 0) {
-        for (const preset of PRESET_NAMES) {
-          const onVal = await evaluateClassifier(
-            preset === ctx.params.testViews ? classifier : classifierFor(preset),
-            val.images,
-            val.labels,
-            { signal: ctx.signal },
-          )
-          const t = fitTemperature(onVal.probs, val.labels)
-          viewTemperatures[preset] = t
-          validationByTestViews[preset] = { accuracy: onVal.metrics.accuracy, temperature: t }
+      const calibration = await fitViewTemperatures({
+        classifierFor: (preset) => (preset === ctx.params.testViews ? classifier : classifierFor(preset)),
+        // They share `model`, which the chosen classifier disposes below.
+        dispose: false,
+        ...(ctx.params.calibrate ? val : { images: [], labels: [] }),
+        signal: ctx.signal,
+        onPreset: (preset, accuracy, t) =>
           ctx.progress(
-            `validation through ${preset} views: ${(onVal.metrics.accuracy * 100).toFixed(1)}%, temperature ${t.toFixed(3)} (${val.images.length} images)`,
-          )
-        }
-      }
+            `validation through ${preset} views: ${(accuracy * 100).toFixed(1)}%, temperature ${t.toFixed(3)} (${val.images.length} images)`,
+          ),
+      })
+      const viewTemperatures = calibration.temperatures
+      const validationByTestViews = calibration.byPreset
       const temperature = viewTemperatures[ctx.params.testViews] ?? 1
       const raw = await evaluateClassifier(classifier, subset.images, subset.labels, { signal: ctx.signal })
       const probs = raw.probs.map((p) => scaleProbabilities(p, temperature))

@@ -7,27 +7,24 @@ import {
   computeClassificationMetrics,
   evaluateClassifier,
   expectedCalibrationError,
-  fitTemperature,
+  fitViewTemperatures,
   initBackend,
   loadOnnxClassifier,
   ONNX_INT8_MODEL_FILE,
   ONNX_MODEL_FILE,
   readArtifactSidecar,
   scaleProbabilities,
-  TEST_VIEW_PRESETS,
   writeInt8Calibration,
   writeInt8OnnxForArtifact,
   writeOnnxForArtifact,
   type Precision,
   type TestViewPreset,
-  type ViewTemperatures,
 } from '../../model/index.js'
 import { defineStep } from '../step-type.js'
 import { readStoredSplit } from './split-file.js'
 import { objectInput, stringInput, toJson } from './step-inputs.js'
 import { readTensorStore, selectImages } from './tensor-store.js'
 
-const PRESET_NAMES = Object.keys(TEST_VIEW_PRESETS) as TestViewPreset[]
 
 /**
  * Ships the evaluated model for ONNX Runtime: its float graph (model.onnx) and an int8 twin (model.int8.onnx)
@@ -89,19 +86,16 @@ export const quantizeStep = defineStep({
     const raw = (precision: Precision, preset: TestViewPreset | 'model') =>
       loadOnnxClassifier(modelDir, { precision, testViews: preset, isUncalibrated: true, intraOpThreads: 2 })
     const val = selectImages(store, split.val)
-    const byTestViews: ViewTemperatures = {}
-    for (const preset of val.images.length > 0 ? PRESET_NAMES : []) {
-      const classifier = await raw('int8', preset)
-      try {
-        const onVal = await evaluateClassifier(classifier, val.images, val.labels, { signal: ctx.signal })
-        byTestViews[preset] = fitTemperature(onVal.probs, val.labels)
+    const { temperatures: byTestViews } = await fitViewTemperatures({
+      classifierFor: (preset) => raw('int8', preset),
+      dispose: true,
+      ...val,
+      signal: ctx.signal,
+      onPreset: (preset, accuracy, t) =>
         ctx.progress(
-          `int8 validation through ${preset} views: ${(onVal.metrics.accuracy * 100).toFixed(1)}%, temperature ${byTestViews[preset].toFixed(3)}`,
-        )
-      } finally {
-        await classifier.dispose()
-      }
-    }
+          `int8 validation through ${preset} views: ${(accuracy * 100).toFixed(1)}%, temperature ${t.toFixed(3)}`,
+        ),
+    })
     const servedPreset = fp32Metrics.testViews as TestViewPreset
     const temperature = byTestViews[servedPreset] ?? 1
     await writeInt8Calibration(modelDir, { temperature, byTestViews })
