@@ -25,7 +25,6 @@ import { readStoredSplit } from './split-file.js'
 import { objectInput, stringInput, toJson } from './step-inputs.js'
 import { readTensorStore, selectImages } from './tensor-store.js'
 
-
 /**
  * Ships the evaluated model for ONNX Runtime: its float graph (model.onnx) and an int8 twin (model.int8.onnx)
  * whose activation ranges are measured on a seeded sample of training photos. The twin gets its own
