@@ -33,6 +33,7 @@ const EXPECTED_ROLES: Record<string, RequiredRole> = {
   'POST /retrain': 'admin',
   'DELETE /predictions': 'admin',
   'DELETE /predictions/:id': 'admin',
+  'POST /predictions/:id/restore': 'admin',
   'PUT /models/:name/aliases/:alias': 'admin',
   'GET /sites': 'signed-in',
   'GET /bins': 'signed-in',

@@ -8,7 +8,7 @@ import sharp from 'sharp'
 import { loadServedClassifier } from '../../src/api/inference/index.js'
 import { loadConfig } from '../../src/config/index.js'
 import { imagesDir } from '../../src/data/index.js'
-import { afterAll, beforeAll, describe, expect, test, testDrivers, type TestApp } from '../fixtures.js'
+import { afterAll, beforeAll, describe, expect, test, type TestApp } from '../fixtures.js'
 import { postMultipart } from './api-harness.js'
 import { writeTinyConvModel } from './explain-model.js'
 
@@ -37,8 +37,10 @@ async function scan(app: TestApp, image: Buffer, url = '/predict') {
   return res.json<{ id: string; model: string; explanation_url?: string }>()
 }
 
-describe.each(testDrivers)('GET /predictions/:id/explain (%s)', (driver) => {
-  test.override({ driver, appOptions: { model: convModelDir, serving: { storeImages: true } } })
+// One database driver: Grad-CAM does not depend on it (the scan lookups are tested on both elsewhere), and each
+// app starts its own Grad-CAM worker thread, which costs seconds.
+describe('GET /predictions/:id/explain', () => {
+  test.override({ appOptions: { model: convModelDir, serving: { storeImages: true } } })
 
   test('answers a PNG overlay the size of the photo, the same on a second call', async ({ app }) => {
     const { id } = await scan(app, await photo(120, 80))
