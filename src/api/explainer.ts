@@ -22,14 +22,33 @@ export interface ExplainerOptions {
   maxPixels: number
   /** Overlays kept in memory, so reopening a scan does not run Grad-CAM again. */
   cacheSize?: number
-  /** How long the Grad-CAM worker (and the model it holds) stays after its last explanation; default 5 min. */
-  idleMs?: number
 }
 
 // Under tsx (dev, tests) this module is .ts and so is the worker; built, both are .js.
 const here = fileURLToPath(import.meta.url)
 const workerFile = path.join(path.dirname(here), `explain-worker${path.extname(here)}`)
 const workerExecArgv = path.extname(here) === '.ts' ? ['--import', 'tsx'] : []
+/** How long the Grad-CAM worker (and the model it holds) stays after its last explanation. */
+const WORKER_IDLE_MS = 5 * 60_000
+
+let sharedPool: Piscina<ExplainTask, ExplainOutcome> | undefined
+
+/**
+ * One Grad-CAM worker per process, whatever the number of apps in it (tests build many): starting one costs
+ * seconds, and two would only compete for the same cores. Piscina unrefs an idle worker, so it never keeps
+ * a finished process alive, and it exits after WORKER_IDLE_MS.
+ */
+function gradCamPool(): Piscina<ExplainTask, ExplainOutcome> {
+  sharedPool ??= new Piscina<ExplainTask, ExplainOutcome>({
+    filename: workerFile,
+    execArgv: workerExecArgv,
+    minThreads: 0,
+    maxThreads: 1,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: WORKER_IDLE_MS,
+  })
+  return sharedPool
+}
 
 /**
  * Grad-CAM overlays for stored scans. The served Classifier may run on ONNX and hides its network, so a
@@ -40,21 +59,12 @@ const workerExecArgv = path.extname(here) === '.ts' ? ['--import', 'tsx'] : []
  * which already works off the event loop.
  */
 export class Explainer {
-  private readonly pool: Piscina<ExplainTask, ExplainOutcome>
   private readonly cache = new Map<string, Buffer>()
   private readonly cacheSize: number
   private modelKey: string | undefined
 
   constructor(private readonly options: ExplainerOptions) {
     this.cacheSize = options.cacheSize ?? 32
-    this.pool = new Piscina<ExplainTask, ExplainOutcome>({
-      filename: workerFile,
-      execArgv: workerExecArgv,
-      minThreads: 0,
-      maxThreads: 1,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: options.idleMs ?? 5 * 60_000,
-    })
   }
 
   async explain(request: ExplainRequest): Promise<Buffer> {
@@ -76,8 +86,8 @@ export class Explainer {
     return png
   }
 
-  async close(): Promise<void> {
-    await this.pool.close()
+  /** Forgets this app's overlays; the shared worker stays for other apps and exits when idle. */
+  close(): void {
     this.cache.clear()
   }
 
@@ -91,7 +101,7 @@ export class Explainer {
     const pixels = await preprocessImage(request.image, classifier.preprocess, {
       maxPixels: this.options.maxPixels,
     })
-    const outcome = await this.pool.run(
+    const outcome = await gradCamPool().run(
       { modelKey: request.source.key, dir: request.source.dir, pixels, size, classIndex },
       { transferList: [pixels.buffer as ArrayBuffer] },
     )

@@ -20,7 +20,9 @@ export function explanationUrl(predictionId: string): string {
  */
 export const explainRoutes: FastifyPluginAsyncTypebox<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const explainer = new Explainer({ log: ctx.log, maxPixels: ctx.config.serving.maxPixels })
-  app.addHook('onClose', async () => explainer.close())
+  app.addHook('onClose', async () => {
+    explainer.close()
+  })
 
   app.get(
     '/predictions/:id/explain',
