@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { useApi } from '../api-context.js'
 import type { Prediction } from '../lib/prediction.js'
 import { binsOf, describeNoBin, type PutAway } from '../lib/put-away.js'
+import { FileButton } from './file-button.js'
 import { Icon } from './icon.js'
 import { ErrorMessage } from './status-view.js'
 
@@ -145,23 +146,16 @@ export function BinAnswer({
             {bin === null ? 'Shelved in a bin…' : 'Shelved elsewhere…'}
           </button>
         )}
-        <label class="button file-button bin-answer__next">
-          <input
-            ref={scanNext}
-            type="file"
-            accept="image/*"
-            capture="environment"
-            class="visually-hidden"
-            data-testid="scan-next-input"
-            onChange={(event) => {
-              const input = event.currentTarget
-              const file = input.files?.[0]
-              input.value = ''
-              if (file !== undefined) onScanNext(file)
-            }}
-          />
+        <FileButton
+          accept="image/*"
+          capture="environment"
+          class="bin-answer__next"
+          testId="scan-next-input"
+          inputRef={scanNext}
+          onFile={onScanNext}
+        >
           <Icon node={Camera} /> Scan next ball
-        </label>
+        </FileButton>
       </div>
     </div>
   )

@@ -1,6 +1,6 @@
 import { decodeCapabilities, fillPath, NO_CAPABILITIES, type ApiCapabilities } from './capabilities.js'
 import { ApiError, NetworkError } from './errors.js'
-import { answer, apiErrorOf, createHttpClient } from './http-client.js'
+import { answer, apiErrorOf, createHttpClient, withApiHeaders } from './http-client.js'
 import { isBallLabel, isCorrectionLabel, type BallLabel } from './ball-types.js'
 import { expectObject, isJsonObject, readNumber } from './json-reader.js'
 import { decodeModels, type ModelVersion } from './models.js'
@@ -204,9 +204,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     async download(url) {
       // Any file link the dashboard was given (CSV exports, model files): not one route, so plain fetch.
-      const headers = new Headers({ Accept: '*/*' })
-      const key = getApiKey()
-      if (key !== null) headers.set('Authorization', `Bearer ${key}`)
+      const headers = withApiHeaders(new Headers({ Accept: '*/*' }), getApiKey)
       const response = await fetchFn(url.startsWith(baseUrl) ? url : `${baseUrl}${url}`, { headers }).catch(
         (cause: unknown) => {
           throw new NetworkError(cause)

@@ -29,14 +29,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   })
   client.use({
     onRequest({ request }) {
-      // Explicit JSON accept: the server answers text/html requests for page paths with the dashboard.
-      if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json')
-      const key = options.getApiKey()
-      if (key !== null) request.headers.set('Authorization', `Bearer ${key}`)
+      withApiHeaders(request.headers, options.getApiKey)
       return request
     },
   })
   return client
+}
+
+/**
+ * The headers every API call carries: the API key, and a JSON Accept unless the call asked for something
+ * else (the server answers text/html requests for page paths with the dashboard).
+ */
+export function withApiHeaders(headers: Headers, getApiKey: () => string | null): Headers {
+  if (!headers.has('Accept')) headers.set('Accept', 'application/json')
+  const key = getApiKey()
+  if (key !== null) headers.set('Authorization', `Bearer ${key}`)
+  return headers
 }
 
 /** The answer's body, or the ApiError its status and `{ code, message }` say. */

@@ -5,6 +5,7 @@ import { ErrorMessage, AsyncView } from '../components/status-view.js'
 import { describeBallType } from '../lib/ball-types.js'
 import type { BinAssignment, Sites } from '../lib/put-away.js'
 import { useAsync } from '../use-async.js'
+import { FileButton } from '../components/file-button.js'
 
 type Action =
   | { step: 'idle' }
@@ -232,25 +233,18 @@ export function BinsPage() {
           <code>docs/bins-sample.csv</code>). A file with a bad line changes nothing.
         </p>
         <div class="button-row">
-          <label class="button file-button">
-            <input
-              type="file"
-              accept=".csv,text/csv"
-              class="visually-hidden"
-              data-testid="bins-import-input"
-              onChange={(event) => {
-                const input = event.currentTarget
-                const file = input.files?.[0]
-                input.value = ''
-                if (file === undefined) return
-                run(async () => {
-                  const imported = await api.importBins(await file.text(), false)
-                  return `Imported ${imported} assignments from ${file.name}.`
-                })
-              }}
-            />
+          <FileButton
+            accept=".csv,text/csv"
+            testId="bins-import-input"
+            onFile={(file) =>
+              run(async () => {
+                const imported = await api.importBins(await file.text(), false)
+                return `Imported ${imported} assignments from ${file.name}.`
+              })
+            }
+          >
             Choose a CSV file
-          </label>
+          </FileButton>
         </div>
       </section>
       <ActionStatus action={action} />

@@ -1,17 +1,11 @@
 import { Camera, FolderOpen, Image as ImageIcon } from 'lucide'
+import { FileButton } from '../components/file-button.js'
 import { Icon } from '../components/icon.js'
 import { useState } from 'preact/hooks'
 
 /** File picker, phone camera and drag-and-drop, all ending in one `onPick(file)`. */
 export function PhotoPicker({ onPick, disabled }: { onPick: (file: File) => void; disabled: boolean }) {
   const [isDragging, setIsDragging] = useState(false)
-
-  const pickFrom = (input: HTMLInputElement) => {
-    const file = input.files?.[0]
-    // Reset so choosing the same file again still fires a change.
-    input.value = ''
-    if (file !== undefined) onPick(file)
-  }
 
   return (
     <div
@@ -32,28 +26,12 @@ export function PhotoPicker({ onPick, disabled }: { onPick: (file: File) => void
         <Icon node={ImageIcon} /> Drop a photo here, or
       </p>
       <div class="button-row">
-        <label class={`button button--primary file-button${disabled ? ' is-disabled' : ''}`}>
-          <input
-            type="file"
-            accept="image/*"
-            class="visually-hidden"
-            data-testid="file-input"
-            disabled={disabled}
-            onChange={(event) => pickFrom(event.currentTarget)}
-          />
+        <FileButton accept="image/*" isPrimary disabled={disabled} testId="file-input" onFile={onPick}>
           <Icon node={FolderOpen} /> Choose a photo
-        </label>
-        <label class={`button file-button${disabled ? ' is-disabled' : ''}`}>
-          <input
-            type="file"
-            accept="image/*"
-            capture="environment"
-            class="visually-hidden"
-            disabled={disabled}
-            onChange={(event) => pickFrom(event.currentTarget)}
-          />
+        </FileButton>
+        <FileButton accept="image/*" capture="environment" disabled={disabled} onFile={onPick}>
           <Icon node={Camera} /> Take a photo
-        </label>
+        </FileButton>
       </div>
     </div>
   )
